@@ -1,0 +1,388 @@
+"""The ``jixiao`` command: a thin click layer over the library.
+
+Every command opens what it needs, calls one library function and prints. Library errors
+(``jixiao.errors.JixiaoError``) become one line on stderr and exit status 1; heavy libraries are
+imported inside the commands so that ``jixiao --help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+
+import click
+
+from jixiao import __version__
+from jixiao.errors import JixiaoError
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def fail(message: str) -> None:
+    """Print one line on stderr and exit 1."""
+    click.echo(f"错误 Error: {message}", err=True)
+    sys.exit(1)
+
+
+def handle_errors(fn):
+    """Turn library errors into one clear line and exit status 1 (never a traceback)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except JixiaoError as e:
+            fail(str(e))
+        except KeyboardInterrupt:
+            fail("中断 interrupted")
+        except BrokenPipeError:
+            sys.exit(0)
+
+    return wrapper
+
+
+def default_index_dir() -> str:
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return os.path.join(base, "jixiao", "index")
+
+
+def index_option(fn):
+    return click.option(
+        "--index", "index_dir", type=click.Path(file_okay=False), envvar="JIXIAO_INDEX",
+        default=None, show_envvar=True,
+        help="索引目录 index directory (default: $JIXIAO_INDEX, else a per-user data directory).",
+    )(fn)
+
+
+def resolve_index(index_dir: str | None) -> str:
+    return index_dir or default_index_dir()
+
+
+def taxonomy_option(fn):
+    return click.option(
+        "--taxonomy", type=click.Choice(["cz2020", "cz2021"]), default=None,
+        help="指标体系 category framework for printed categories (default: the document's own, else cz2020).",
+    )(fn)
+
+
+def model_option(fn):
+    return click.option(
+        "--model", "model_path", type=click.Path(dir_okay=False), default=None,
+        help="分类模型 a model file from `jixiao train` (default: the bundled model).",
+    )(fn)
+
+
+def metadata_options(fn):
+    for opt in reversed([
+        click.option("--year", type=int, default=None, help="年度 override the inferred year."),
+        click.option("--region", default=None, help="地区 override the inferred region."),
+        click.option("--department", default=None, help="部门 override the inferred department."),
+    ]):
+        fn = opt(fn)
+    return fn
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "-V", "--version", prog_name="jixiao")
+def cli():
+    """jixiao 绩效: 解析、抽取、分类、检索与对比绩效目标。
+
+    Parse performance-target documents (.txt .docx .xlsx .pdf), normalize 指标值, classify
+    indicators into 一级/二级指标, index them for search, and compare targets across years.
+
+    \b
+    Quick start:
+      jixiao ingest corpus/samples      # build the local index from the bundled sample
+      jixiao search 演练                 # search past targets
+      jixiao suggest 培训人次            # suggest a category while drafting
+    """
+
+
+# ---------------------------------------------------------------- parse
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "json", "table"]), default="jsonl",
+              show_default=True, help="输出格式 output format.")
+@metadata_options
+@taxonomy_option
+@model_option
+@click.option("--no-classify", is_flag=True, help="不用模型补全类别 skip the classifier (faster).")
+@handle_errors
+def parse(paths, fmt, year, region, department, taxonomy, model_path, no_classify):
+    """解析文档 Parse documents into structured Documents (one per file).
+
+    Folders are searched recursively. A bad file is reported by name and skipped; the exit
+    status is 1 at the end if any file failed.
+
+    \b
+    Example:
+      jixiao parse corpus/samples/chengde_2021_yingji.txt --format table
+    """
+    from jixiao.output import dumps
+    from jixiao.pipeline.enrich import Parser, iter_input_files
+
+    parser = Parser(year=year, region=region, department=department, taxonomy=taxonomy,
+                    model_path=model_path, classify=not no_classify)
+    failed = 0
+    docs = []
+    for path in iter_input_files(paths):
+        try:
+            doc = parser.parse(path)
+        except JixiaoError as e:
+            click.echo(f"错误 Error: {e}", err=True)
+            failed += 1
+            continue
+        if fmt == "jsonl":
+            click.echo(dumps(doc.to_dict()))
+        elif fmt == "json":
+            docs.append(doc.to_dict())
+        else:
+            _print_document_table(doc)
+    if fmt == "json":
+        click.echo(__import__("json").dumps(docs, ensure_ascii=False, indent=1))
+    if failed:
+        sys.exit(1)
+
+
+def _print_document_table(doc) -> None:
+    from jixiao.output import print_table
+
+    click.echo(f"{doc.source.path}  年度 {doc.year or '?'}  地区 {doc.region or '?'}  "
+               f"部门 {doc.department or '?'}  项目 {len(doc.projects)}  "
+               f"指标 {sum(len(p.indicators) for p in doc.projects)}")
+    rows = []
+    for p in doc.projects:
+        for ind in p.indicators:
+            cat = ind.category
+            rows.append([p.name, ind.level1 or (cat and cat.level1), ind.level2 or (cat and cat.level2),
+                         ind.level3, ind.value, ind.actual,
+                         "" if not cat else f"{cat.source}:{cat.confidence:.2f}"])
+    print_table(rows, ["项目", "一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "类别来源"])
+    for s in doc.sections:
+        for t in s.targets:
+            click.echo(f"  [叙述] {t.text}  →  {t.target.kind} {t.target.op or ''} "
+                       f"{'' if t.target.value is None else f'{t.target.value:g}'}{t.target.unit or ''}")
+    for w in doc.warnings:
+        click.echo(f"  警告 {w.code}: {w.message}" + (f" ({w.where})" if w.where else ""))
+
+
+# ---------------------------------------------------------------- extract
+
+@cli.command()
+@click.argument("text", required=False)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True,
+              help="输出格式 output format.")
+@handle_errors
+def extract(text, fmt):
+    """抽取指标值 Extract normalized targets from TEXT, or from each line on stdin.
+
+    \b
+    Example:
+      jixiao extract "安全生产月发放宣传品1万份，抽查率达到50%"
+      printf '≥95%%\\n24小时内\\n' | jixiao extract
+    """
+    from jixiao.output import dumps, print_table
+    from jixiao.pipeline.extract import extract_targets
+
+    lines = [text] if text is not None else (line.rstrip("\r\n") for line in sys.stdin)
+    table_rows = []
+    out = sys.stdout
+    for line in lines:
+        found = extract_targets(line)
+        if fmt == "jsonl":
+            out.write(dumps({"text": line, "targets": found}) + "\n")
+        else:
+            for t in found:
+                table_rows.append([line, t["raw"], t["kind"], t["op"] or t.get("implied_op") or "",
+                                   t["value"], t["value_max"], t["unit"], f"{t['span'][0]}-{t['span'][1]}"])
+    if fmt == "table":
+        print_table(table_rows, ["文本", "原文", "类型", "比较", "数值", "上限", "单位", "位置"])
+
+
+# ---------------------------------------------------------------- classify / suggest / train / evaluate
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True,
+              help="输出格式 output format.")
+@taxonomy_option
+@model_option
+@handle_errors
+def classify(fmt, taxonomy, model_path):
+    """分类 Classify indicators read from stdin (JSON lines or plain names, one per line).
+
+    \b
+    Example:
+      printf '培训人次\\n验收合格率\\n' | jixiao classify --format table
+      echo '{"level3": "光纤故障率", "value": "5%"}' | jixiao classify
+    """
+    from jixiao.models.classifier import classify_lines
+
+    classify_lines(sys.stdin, sys.stdout, fmt=fmt, taxonomy=taxonomy, model_path=model_path)
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--value", default=None, help="拟定指标值 the value being drafted, e.g. ≥95%.")
+@click.option("--top", default=3, show_default=True, help="候选类别数 number of categories shown.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@index_option
+@taxonomy_option
+@model_option
+@handle_errors
+def suggest(name, value, top, fmt, index_dir, taxonomy, model_path):
+    """建议类别 Suggest categories (and typical past values) for an indicator being drafted.
+
+    \b
+    Example:
+      jixiao suggest 培训人次
+      jixiao suggest 验收合格率 --value 95%
+    """
+    from jixiao.models.suggest import run_suggest
+
+    run_suggest(name, value=value, top=top, fmt=fmt, index_dir=resolve_index(index_dir),
+                taxonomy=taxonomy, model_path=model_path, out=sys.stdout)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@click.option("-o", "--output", "out_path", required=True, type=click.Path(dir_okay=False),
+              help="模型文件 where to write the model (.skops).")
+@click.option("--no-bundled", is_flag=True, help="不含内置训练数据 train only on PATHS.")
+@handle_errors
+def train(paths, out_path, no_bundled):
+    """训练分类模型 Train the classifier from documents' own category columns.
+
+    Labeled rows of PATHS (plus the bundled training rows and taxonomy examples, unless
+    --no-bundled) train a model saved in a safe format (skops) with a version stamp.
+
+    \b
+    Example:
+      jixiao train my_docs/ -o my_model.skops
+      jixiao classify --model my_model.skops < names.txt
+    """
+    from jixiao.models.train import run_train
+
+    run_train(list(paths), out_path, include_bundled=not no_bundled, out=sys.stdout)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@taxonomy_option
+@model_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@handle_errors
+def evaluate(paths, taxonomy, model_path, fmt):
+    """评估模型 Score the classifier against the categories documents state.
+
+    Prints accuracy and macro-F1 (first and second level) and a confusion table.
+
+    \b
+    Example:
+      jixiao evaluate corpus/samples
+    """
+    from jixiao.models.evaluate import run_evaluate
+
+    run_evaluate(list(paths), model_path=model_path, taxonomy=taxonomy, fmt=fmt, out=sys.stdout)
+
+
+# ---------------------------------------------------------------- ingest / search / compare
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@index_option
+@metadata_options
+@model_option
+@click.option("--quiet", "-q", is_flag=True, help="不显示进度条 no progress bar.")
+@handle_errors
+def ingest(paths, index_dir, year, region, department, model_path, quiet):
+    """入库 Parse, extract, classify and index documents for search.
+
+    Files already indexed (same content) are skipped; a changed file replaces its old records.
+    A bad file is named and skipped; the exit status is 1 at the end if any failed.
+
+    \b
+    Example:
+      jixiao ingest corpus/samples
+      jixiao ingest 2021/ 2022/ --index ~/jixiao-index
+    """
+    from jixiao.index.ingest import run_ingest
+
+    ok = run_ingest(list(paths), resolve_index(index_dir), year=year, region=region,
+                    department=department, model_path=model_path, progress=not quiet,
+                    out=sys.stdout, err=sys.stderr)
+    if not ok:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("query")
+@index_option
+@click.option("--year", type=int, default=None, help="年度 only this year.")
+@click.option("--from", "year_from", type=int, default=None, help="起始年度 from this year.")
+@click.option("--to", "year_to", type=int, default=None, help="截止年度 up to this year.")
+@click.option("--department", default=None, help="部门 department (substring match).")
+@click.option("--region", default=None, help="地区 region (substring match).")
+@click.option("--level1", default=None, help="一级指标 first-level category.")
+@click.option("--level2", default=None, help="二级指标 second-level category.")
+@click.option("--kind", type=click.Choice(["indicator", "narrative"]), default=None, help="记录类型 record kind.")
+@click.option("--min", "vmin", type=float, default=None, help="目标值下限 minimum target value.")
+@click.option("--max", "vmax", type=float, default=None, help="目标值上限 maximum target value.")
+@click.option("--limit", default=20, show_default=True, help="最多条数 maximum hits.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx"]), default="table",
+              show_default=True)
+@click.option("-o", "--output", "out_path", type=click.Path(dir_okay=False), default=None,
+              help="输出文件 write to this file (required for xlsx).")
+@handle_errors
+def search(query, index_dir, year, year_from, year_to, department, region, level1, level2, kind,
+           vmin, vmax, limit, fmt, out_path):
+    """检索 Search past targets in the index.
+
+    QUERY is words (all must match), "a quoted phrase", or field:value terms.
+
+    \b
+    Example:
+      jixiao search 应急演练
+      jixiao search 满意 --year 2021 --level2 服务对象满意度指标
+      jixiao search '"应急演练次数"' --format xlsx -o hits.xlsx
+    """
+    from jixiao.index.search import run_search
+
+    run_search(resolve_index(index_dir), query, year=year, year_from=year_from, year_to=year_to,
+               department=department, region=region, level1=level1, level2=level2, kind=kind,
+               vmin=vmin, vmax=vmax, limit=limit, fmt=fmt, out_path=out_path, out=sys.stdout)
+
+
+@cli.command()
+@click.option("--department", required=True, help="部门 department (name or unique substring).")
+@click.option("--from", "year_from", type=int, required=True, help="基准年度 the earlier year.")
+@click.option("--to", "year_to", type=int, required=True, help="对比年度 the later year.")
+@index_option
+@click.option("--format", "fmt", type=click.Choice(["json", "md", "html", "csv", "xlsx"]), default="md",
+              show_default=True)
+@click.option("-o", "--output", "out_path", type=click.Path(dir_okay=False), default=None,
+              help="输出文件 write to this file (required for xlsx).")
+@handle_errors
+def compare(department, year_from, year_to, index_dir, fmt, out_path):
+    """跨年对比 Compare a department's targets across years.
+
+    Projects and indicators are matched by meaning (names drift, codes change); the report
+    lists added, removed and changed projects, budgets, indicators and narrative targets.
+
+    \b
+    Example:
+      jixiao compare --department 承德市应急管理局 --from 2021 --to 2022 --format html -o report.html
+    """
+    from jixiao.index.compare import run_compare
+
+    run_compare(resolve_index(index_dir), department, year_from, year_to, fmt=fmt, out_path=out_path,
+                out=sys.stdout)
+
+
+def main() -> None:
+    cli(prog_name="jixiao")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Reading: files (.txt .docx .xlsx .pdf) → blocks → a Document (layout recognition)."""

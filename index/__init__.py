@@ -1,0 +1,1 @@
+"""Retrieval: the full-text index, search, and cross-year comparison reports."""

@@ -1,0 +1,1 @@
+"""Learning: the indicator-category classifier, its training and its safe persistence."""

@@ -1,0 +1,1 @@
+"""Enrichment: segmentation, target extraction, categories, applied to parsed Documents."""
