@@ -1,0 +1,473 @@
+"""Readers for .docx, .xlsx and .pdf: paragraphs and tables in document order (see ``blocks.py``).
+
+Merged cells follow the convention of ``blocks.py``: the text appears once, in the top-left cell of
+the merge, and every grid position the merge covers is "". Rows are **grid-aligned**: a docx cell that
+spans k grid columns gives its text followed by k-1 "" cells, and every row of a table is padded to the
+table's width, so column j means the same grid column on every row (the header row's 指标值 lines up
+with the value cells below even where some rows split a column into several narrower cells).
+
+Library errors on damaged input become one-line ``ReadError`` subclasses naming the file; the heavy
+libraries are imported inside the readers.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import warnings
+import zipfile
+from typing import Iterator
+
+from jixiao.corpus.blocks import Block, Paragraph, RawDocument, Table
+from jixiao.errors import (BinaryInputError, CorruptFileError, EmptyInputError, JixiaoError, ReadError,
+                           TooLargeError)
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc/.xls, and encrypted OOXML containers
+MAX_UNZIPPED = 1024 * 1024 * 1024  # refuse zip bombs: a real 绩效 workbook unpacks to a few MB
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+# Word TC (table-of-contents entry) field codes that leaked into visible text: "一、总体绩效目标 TC 总体绩效目标 \f A \l 1"
+TC_FIELD = re.compile(r'\s*\bTC\s+"?[^"\\\n]*?"?\s*\\f\s*[A-Za-z](?:\s*\\l\s*\d+)?\s*$')
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+# ---------------------------------------------------------------- shared checks
+
+def _sniff_container(data: bytes, path: str, fmt: str) -> None:
+    """Reject input that is not a zip package of the expected kind, with a message saying what it is."""
+    if not data.strip():
+        raise EmptyInputError(f"空文件 the .{fmt} file is empty", where=path)
+    if data.startswith(OLE_MAGIC):
+        if "EncryptionInfo".encode("utf-16-le") in data:
+            raise ReadError(f"文件已加密 the .{fmt} file is password-protected; 请先取消密码再另存 "
+                            f"(remove the password and save again)", where=path)
+        legacy = {"docx": ".doc", "xlsx": ".xls"}[fmt]
+        raise CorruptFileError(f"这是旧格式 {legacy} 文件 the file is a legacy {legacy} saved under a .{fmt} name; "
+                               f"请另存为 .{fmt} (save as .{fmt} in Word/Excel/WPS)", where=path)
+    if not data.startswith(b"PK"):
+        raise _not_a_package(data, path, fmt)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            names = set(z.namelist())
+            if sum(i.file_size for i in z.infolist()) > MAX_UNZIPPED:
+                raise TooLargeError(f"解压后过大 the .{fmt} unpacks to more than "
+                                    f"{MAX_UNZIPPED // 2**20} MB", where=path)
+    except zipfile.BadZipFile as e:
+        raise CorruptFileError(f"文件损坏或不完整 the .{fmt} file is truncated or damaged ({e})", where=path) from None
+    expected = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}[fmt]
+    if expected not in names:
+        other = {"word/document.xml": "Word .docx", "xl/workbook.xml": "Excel .xlsx",
+                 "ppt/presentation.xml": "PowerPoint .pptx"}
+        what = next((v for k, v in other.items() if k in names), "zip archive")
+        raise CorruptFileError(f"不是 .{fmt} 文件 the file is a {what}, not a .{fmt}", where=path)
+
+
+def _not_a_package(data: bytes, path: str, fmt: str) -> JixiaoError:
+    head = data[:1024]
+    if head.lstrip().startswith(b"%PDF") or b"%PDF-" in head:
+        return CorruptFileError(f"这是 PDF 文件 the file is a PDF named .{fmt}; rename it to .pdf", where=path)
+    if b"<html" in head.lower() or b"<?xml" in head:
+        return CorruptFileError(f"这是 HTML/XML 文本 the file is HTML/XML text, not a .{fmt} "
+                                f"(an export saved under the wrong name?)", where=path)
+    if _looks_like_text(head):
+        return CorruptFileError(f"这是纯文本文件 the file is plain text, not a .{fmt}; rename it to .txt", where=path)
+    return BinaryInputError(f"不是 .{fmt} 文件 the file is not a .{fmt} (no zip package header)", where=path)
+
+
+def _looks_like_text(head: bytes) -> bool:
+    if b"\x00" in head:
+        return False
+    for enc in ("utf-8", "gb18030"):
+        try:
+            head.decode(enc)
+            return True
+        except UnicodeDecodeError as e:
+            if e.start > len(head) - 4:  # a multi-byte character cut by the 1 KB window
+                return True
+    return False
+
+
+def _damaged(fmt: str, path: str, e: Exception) -> CorruptFileError:
+    detail = str(e).splitlines()[0][:160] if str(e) else ""
+    return CorruptFileError(f"文件损坏 the .{fmt} file is damaged and cannot be read "
+                            f"({type(e).__name__}{': ' + detail if detail else ''})", where=path)
+
+
+def _join_lines(lines: list[str]) -> str:
+    """Join visual lines of one paragraph or cell: no space between Chinese characters, else one space."""
+    out = ""
+    for line in (s.strip() for s in lines):
+        if not line:
+            continue
+        if out and not (CJK.match(out[-1]) or CJK.match(line[0])):
+            out += " "
+        out += line
+    return out
+
+
+def _document_text(blocks: list[Block]) -> str:
+    lines: list[str] = []
+    for b in blocks:
+        if isinstance(b, Paragraph):
+            lines.append(b.text)
+        else:
+            lines.extend("\t".join(c for c in row if c) for row in b.rows)
+    return "\n".join(lines)
+
+
+def _rectangular(rows: list[list[str]]) -> list[list[str]]:
+    width = max((len(r) for r in rows), default=0)
+    return [r + [""] * (width - len(r)) for r in rows]
+
+
+# ---------------------------------------------------------------- docx
+
+def read_docx(data: bytes, path: str) -> RawDocument:
+    """Paragraphs and tables of the document body, in order (headers, footers and comments are skipped)."""
+    from jixiao.corpus.readers import sha256_of
+
+    _sniff_container(data, path, "docx")
+    try:
+        import docx
+
+        body = docx.Document(io.BytesIO(data)).element.body
+        blocks = list(_docx_blocks(body))
+    except JixiaoError:
+        raise
+    except Exception as e:  # python-docx/lxml/zipfile raise many types on damaged packages
+        raise _damaged("docx", path, e) from None
+    if not blocks:
+        raise EmptyInputError("文档没有文字 the .docx holds no text", where=path)
+    return RawDocument(path=path, format="docx", sha256=sha256_of(data), blocks=blocks,
+                       text=_document_text(blocks))
+
+
+def _children(el, *tags: str) -> Iterator:
+    """Direct children with one of ``tags``, looking through content controls and custom-XML wrappers."""
+    for child in el:
+        tag = child.tag
+        if tag in tags:
+            yield child
+        elif tag in (W + "sdt", W + "customXml"):
+            inner = child.find(W + "sdtContent") if tag == W + "sdt" else child
+            if inner is not None:
+                yield from _children(inner, *tags)
+
+
+def _docx_blocks(container) -> Iterator[Block]:
+    for el in _children(container, W + "p", W + "tbl"):
+        if el.tag == W + "p":
+            text = _paragraph_text(el)
+            if text:
+                yield Paragraph(text)
+        else:
+            yield from _docx_table(el)
+
+
+def _paragraph_text(p) -> str:
+    parts: list[str] = []
+    _collect_text(p, parts)
+    text = "".join(parts).replace("\xa0", " ")
+    lines = [TC_FIELD.sub("", line).strip() for line in text.split("\n")]
+    return "\n".join(line for line in lines if line)
+
+
+def _collect_text(el, parts: list[str]) -> None:
+    """Visible text of a paragraph: runs, hyperlinks, insertions, text boxes; not field codes,
+    deleted or hidden text, nor the duplicate fallback copy of drawings."""
+    for child in el:
+        tag = child.tag
+        if not isinstance(tag, str) or tag in (MC_FALLBACK, W + "del", W + "instrText", W + "delText",
+                                               W + "rPr", W + "pPr", W + "moveFrom"):
+            continue
+        if tag == W + "r":
+            rpr = child.find(W + "rPr")
+            if rpr is not None and rpr.find(W + "vanish") is not None:
+                continue
+        if tag == W + "t":
+            parts.append(child.text or "")
+        elif tag == W + "tab":
+            parts.append("\t")
+        elif tag in (W + "br", W + "cr"):
+            parts.append("\n")
+        elif tag == W + "p":  # a paragraph inside a text box
+            parts.append("\n")
+            _collect_text(child, parts)
+            parts.append("\n")
+        else:
+            _collect_text(child, parts)
+
+
+def _docx_table(tbl) -> Iterator[Block]:
+    """One Table; a one-cell frame around other content is unwrapped into that content."""
+    trs = list(_children(tbl, W + "tr"))
+    tcs = [tc for tr in trs for tc in _children(tr, W + "tc")]
+    if len(tcs) == 1:
+        yield from _docx_blocks(tcs[0])
+        return
+    rows: list[list[str]] = []
+    for tr in trs:
+        row = [""] * _grid_int(tr, "gridBefore")
+        for tc in _children(tr, W + "tc"):
+            tcpr = tc.find(W + "tcPr")
+            span, continued = 1, False
+            if tcpr is not None:
+                span = max(_val_int(tcpr.find(W + "gridSpan"), 1), 1)
+                vm = tcpr.find(W + "vMerge")
+                continued = vm is not None and vm.get(W + "val", "continue") == "continue"
+                if tcpr.find(W + "hMerge") is not None and \
+                        tcpr.find(W + "hMerge").get(W + "val", "continue") == "continue":
+                    continued = True  # legacy horizontal merge: the covered cell
+            row.append("" if continued else _cell_text(tc))
+            row.extend([""] * (span - 1))
+        row.extend([""] * _grid_int(tr, "gridAfter"))
+        rows.append(row)
+    rows = _rectangular(rows)
+    if any(any(c for c in r) for r in rows):
+        yield Table(rows)
+
+
+def _grid_int(tr, name: str) -> int:
+    trpr = tr.find(W + "trPr")
+    return 0 if trpr is None else _val_int(trpr.find(W + name), 0)
+
+
+def _val_int(el, default: int) -> int:
+    if el is None:
+        return default
+    try:
+        return int(el.get(W + "val"))
+    except (TypeError, ValueError):
+        return default
+
+
+def _cell_text(tc) -> str:
+    """A cell's paragraphs, one a line; a nested table becomes lines of its cells joined by spaces."""
+    lines: list[str] = []
+    for block in _docx_blocks(tc):
+        if isinstance(block, Paragraph):
+            lines.append(block.text)
+        else:
+            lines.extend(" ".join(c for c in row if c) for row in block.rows)
+    return "\n".join(line for line in lines if line)
+
+
+# ---------------------------------------------------------------- xlsx
+
+def read_xlsx(data: bytes, path: str) -> RawDocument:
+    """One Table per visible sheet (``Table.name`` = the sheet name), cells as Excel displays them.
+
+    Leading rows that hold one cell only (a title, 单位：万元) become Paragraphs before the table.
+    Formulas give their cached values; a formula never calculated (a file written by a script)
+    gives its formula text. Hidden sheets (often dropdown lists) are skipped.
+    """
+    from jixiao.corpus.readers import sha256_of
+
+    _sniff_container(data, path, "xlsx")
+    try:
+        import openpyxl
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about unsupported extensions; not the user's problem
+            wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)  # not read_only: it loses merges
+            formulas = None
+            if _has_uncached_formulas(data):
+                formulas = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
+        blocks: list[Block] = []
+        for ws in wb.worksheets:
+            if ws.sheet_state != "visible":
+                continue
+            fws = formulas[ws.title] if formulas is not None else None
+            blocks.extend(_sheet_blocks(ws, fws))
+    except JixiaoError:
+        raise
+    except Exception as e:  # openpyxl/lxml/zipfile raise many types on damaged packages
+        raise _damaged("xlsx", path, e) from None
+    if not blocks:
+        raise EmptyInputError("工作簿没有内容 the .xlsx has no cells with content", where=path)
+    return RawDocument(path=path, format="xlsx", sha256=sha256_of(data), blocks=blocks,
+                       text=_document_text(blocks))
+
+
+def _has_uncached_formulas(data: bytes) -> bool:
+    """True if some sheet has a formula cell without a cached value (<f> but no non-empty <v>)."""
+    cell = re.compile(rb"<(?:\w+:)?c\b[^>]*?(?<!/)>(.*?)</(?:\w+:)?c>", re.S)
+    formula, value = re.compile(rb"<(?:\w+:)?f\b"), re.compile(rb"<(?:\w+:)?v>[^<]+<")
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                xml = z.read(name)
+                if formula.search(xml) and any(formula.search(m.group(1)) and not value.search(m.group(1))
+                                               for m in cell.finditer(xml)):
+                    return True
+    return False
+
+
+def _sheet_blocks(ws, fws) -> list[Block]:
+    from openpyxl.cell.cell import MergedCell
+
+    cells = [(r, c) for (r, c), cell in ws._cells.items()
+             if not isinstance(cell, MergedCell) and cell.value is not None and str(cell.value).strip()]
+    if not cells:
+        return []
+    r0, r1 = min(r for r, _ in cells), max(r for r, _ in cells)
+    c0, c1 = min(c for _, c in cells), max(c for _, c in cells)
+    rows: list[list[str]] = []
+    for row in ws.iter_rows(min_row=r0, max_row=r1, min_col=c0, max_col=c1):
+        out = []
+        for cell in row:
+            if isinstance(cell, MergedCell):
+                out.append("")
+                continue
+            value = cell.value
+            if value is None and fws is not None:
+                value = fws.cell(row=cell.row, column=cell.column).value  # the formula text
+            out.append(_cell_display(value, cell.number_format))
+        if any(out):
+            rows.append(out)
+    blocks: list[Block] = []
+    while len(rows) > 1 and sum(1 for c in rows[0] if c) == 1:
+        blocks.append(Paragraph(next(c for c in rows.pop(0) if c)))
+    blocks.append(Table(rows, name=ws.title))
+    return blocks
+
+
+def _cell_display(value, number_format: str | None) -> str:
+    """A cell value as Excel shows it: 132.4, 95%, 2021-03-31 (no float noise, no thousands separators)."""
+    import datetime as dt
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d") if value.time() == dt.time() else value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M:%S" if value.second else "%H:%M")
+    if isinstance(value, (int, float)):
+        fmt = (number_format or "General").split(";")[0]
+        fmt = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", fmt)  # drop literal text, colours and escapes
+        decimals = _format_decimals(fmt)
+        if "%" in fmt:
+            return (_fmt_number(value * 100) if decimals is None else f"{value * 100:.{decimals}f}") + "%"
+        if decimals is not None and fmt.strip() not in ("", "General", "@"):
+            return f"{value:.{decimals}f}"
+        return _fmt_number(value)
+    return str(value).strip()
+
+
+def _format_decimals(fmt: str) -> int | None:
+    """Decimal places a number format asks for ("0.00" → 2, "0%" → 0), None for General."""
+    m = re.search(r"[0#?](?:\.([0#?]*))?", fmt)
+    if not m:
+        return None
+    return len(m.group(1) or "")
+
+
+def _fmt_number(v: float) -> str:
+    if isinstance(v, int):
+        return str(v)
+    s = f"{v:.15g}"  # 15 significant digits, as Excel: 132.40000000000001 → 132.4
+    if "e" in s:
+        from decimal import Decimal
+
+        s = format(Decimal(s), "f")
+    if "." in s:
+        s = s.rstrip("0").rstrip(".")
+    return "0" if s == "-0" else s
+
+
+# ---------------------------------------------------------------- pdf
+
+def read_pdf(data: bytes, path: str) -> RawDocument:
+    """Text lines and ruled tables of every page, top to bottom; table regions are not repeated as text."""
+    from jixiao.corpus.readers import sha256_of
+
+    if not data.strip():
+        raise EmptyInputError("空文件 the .pdf file is empty", where=path)
+    if b"%PDF-" not in data[:1024]:
+        raise _not_a_package(data, path, "pdf") if not data.startswith(b"PK") else \
+            CorruptFileError("不是 PDF 文件 the file is a zip package (.docx/.xlsx?) named .pdf", where=path)
+    try:
+        import pdfplumber
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with pdfplumber.open(io.BytesIO(data)) as pdf:
+                blocks: list[Block] = []
+                chars = cid = 0
+                for number, page in enumerate(pdf.pages, 1):
+                    page_blocks, n, n_cid = _page_blocks(page, number)
+                    blocks.extend(page_blocks)
+                    chars, cid = chars + n, cid + n_cid
+    except JixiaoError:
+        raise
+    except Exception as e:  # pdfminer/pdfplumber raise many types on damaged or encrypted files
+        name = type(e).__name__ + " " + repr(getattr(e, "args", ""))
+        if "Password" in name or "Encrypt" in name:
+            raise ReadError("文件已加密 the .pdf is password-protected; 请先取消密码 (remove the password "
+                            "and save again)", where=path) from None
+        raise _damaged("pdf", path, e) from None
+    if chars == 0:
+        raise ReadError("PDF 没有可提取的文字 the .pdf has no text layer (a scan?); 需要先做 OCR "
+                        "(run OCR first, e.g. `ocrmypdf -l chi_sim IN.pdf OUT.pdf`)", where=path)
+    if cid > chars * 0.3:
+        raise ReadError("PDF 文字无法解码 the .pdf's fonts have no Unicode map, so its text reads as "
+                        "(cid:…) codes; 需要 OCR 或原始 Word 文件 (use OCR or the source document)", where=path)
+    return RawDocument(path=path, format="pdf", sha256=sha256_of(data), blocks=blocks,
+                       text=_document_text(blocks))
+
+
+def _page_blocks(page, number: int) -> tuple[list[Block], int, int]:
+    """Blocks of one page ordered by their top edge; returns (blocks, char count, (cid:…) count)."""
+    page = page.dedupe_chars()  # fake-bold text is printed twice
+    n_chars = len(page.chars)
+    n_cid = sum(1 for ch in page.chars if ch.get("text", "").startswith("(cid:"))
+    tables = page.find_tables()
+    boxes = [t.bbox for t in tables]
+    items: list[tuple[float, Block]] = []
+    for t in tables:
+        rows = [[_join_lines((c or "").split("\n")) for c in row] for row in t.extract()]
+        rows = [r for r in rows if any(r)]
+        if rows:
+            items.append((t.bbox[1], Table(_rectangular(rows), name=f"page {number}")))
+
+    def outside(obj) -> bool:
+        if obj.get("object_type") != "char":
+            return True
+        cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
+
+    text_page = page.filter(outside) if boxes else page
+    lines = [ln for ln in text_page.extract_text_lines() if ln["text"].strip()]
+    for top, text in _paragraphs(lines, page.width):
+        items.append((top, Paragraph(text)))
+    items.sort(key=lambda it: it[0])
+    return [b for _, b in items], n_chars, n_cid
+
+
+HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十\d]+）|\(\d+\)|\d+[.、．]|第[一二三四五六七八九十]+部分)")
+
+
+def _paragraphs(lines: list[dict], width: float) -> Iterator[tuple[float, str]]:
+    """Join wrapped lines: a line continues the previous one when that one ran to the right margin
+    (margins taken as symmetric), the gap is small, the type size the same, and the line does not
+    start a heading or numbered item."""
+    if not lines:
+        return
+    right = width - min(ln["x0"] for ln in lines)
+    group: list[dict] = []
+    for ln in lines:
+        if group:
+            prev = group[-1]
+            height = max(prev["bottom"] - prev["top"], 1.0)
+            same_size = abs((ln["bottom"] - ln["top"]) - height) <= 0.2 * height
+            continues = (same_size and ln["top"] - prev["bottom"] < 0.8 * height
+                         and prev["x1"] >= right - 1.5 * height and not HEADING.match(ln["text"]))
+            if not continues:
+                yield group[0]["top"], _join_lines([g["text"] for g in group])
+                group = []
+        group.append(ln)
+    yield group[0]["top"], _join_lines([g["text"] for g in group])
