@@ -41,9 +41,9 @@ def _sniff_container(data: bytes, path: str, fmt: str) -> None:
         if "EncryptionInfo".encode("utf-16-le") in data:
             raise ReadError(f"文件已加密 the .{fmt} file is password-protected; 请先取消密码再另存 "
                             f"(remove the password and save again)", where=path)
-        legacy = {"docx": ".doc", "xlsx": ".xls"}[fmt]
+        legacy, app = {"docx": (".doc", "Word"), "xlsx": (".xls", "Excel")}[fmt]
         raise CorruptFileError(f"这是旧格式 {legacy} 文件 the file is a legacy {legacy} saved under a .{fmt} name; "
-                               f"请另存为 .{fmt} (save as .{fmt} in Word/Excel/WPS)", where=path)
+                               f"请另存为 .{fmt} (open it in {app} or WPS and save as .{fmt})", where=path)
     if not data.startswith(b"PK"):
         raise _not_a_package(data, path, fmt)
     try:
@@ -56,10 +56,10 @@ def _sniff_container(data: bytes, path: str, fmt: str) -> None:
         raise CorruptFileError(f"文件损坏或不完整 the .{fmt} file is truncated or damaged ({e})", where=path) from None
     expected = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}[fmt]
     if expected not in names:
-        other = {"word/document.xml": "Word .docx", "xl/workbook.xml": "Excel .xlsx",
-                 "ppt/presentation.xml": "PowerPoint .pptx"}
-        what = next((v for k, v in other.items() if k in names), "zip archive")
-        raise CorruptFileError(f"不是 .{fmt} 文件 the file is a {what}, not a .{fmt}", where=path)
+        kinds = {"word/document.xml": "a Word document (.docx)", "xl/workbook.xml": "an Excel workbook (.xlsx)",
+                 "ppt/presentation.xml": "a PowerPoint presentation (.pptx)"}
+        what = next((v for k, v in kinds.items() if k in names), "a zip archive")
+        raise CorruptFileError(f"不是 .{fmt} 文件 the file holds {what}, not a .{fmt}", where=path)
 
 
 def _not_a_package(data: bytes, path: str, fmt: str) -> JixiaoError:
@@ -71,7 +71,8 @@ def _not_a_package(data: bytes, path: str, fmt: str) -> JixiaoError:
                                 f"(an export saved under the wrong name?)", where=path)
     if _looks_like_text(head):
         return CorruptFileError(f"这是纯文本文件 the file is plain text, not a .{fmt}; rename it to .txt", where=path)
-    return BinaryInputError(f"不是 .{fmt} 文件 the file is not a .{fmt} (no zip package header)", where=path)
+    header = "%PDF" if fmt == "pdf" else "zip package"
+    return BinaryInputError(f"不是 .{fmt} 文件 the file is not a .{fmt} (no {header} header)", where=path)
 
 
 def _looks_like_text(head: bytes) -> bool:
@@ -89,7 +90,7 @@ def _looks_like_text(head: bytes) -> bool:
 
 def _damaged(fmt: str, path: str, e: Exception) -> CorruptFileError:
     detail = str(e).splitlines()[0][:160] if str(e) else ""
-    return CorruptFileError(f"文件损坏 the .{fmt} file is damaged and cannot be read "
+    return CorruptFileError(f"文件损坏 the .{fmt} file is truncated or damaged and cannot be read "
                             f"({type(e).__name__}{': ' + detail if detail else ''})", where=path)
 
 
@@ -306,25 +307,22 @@ def _has_uncached_formulas(data: bytes) -> bool:
 def _sheet_blocks(ws, fws) -> list[Block]:
     from openpyxl.cell.cell import MergedCell
 
-    cells = [(r, c) for (r, c), cell in ws._cells.items()
-             if not isinstance(cell, MergedCell) and cell.value is not None and str(cell.value).strip()]
-    if not cells:
+    values = {}
+    for (r, c), cell in ws._cells.items():
+        if isinstance(cell, MergedCell):
+            continue
+        value = cell.value
+        if value is None and fws is not None:
+            value = fws.cell(row=r, column=c).value  # a formula never calculated: show its text
+        if value is not None and str(value).strip():
+            values[r, c] = _cell_display(value, cell.number_format)
+    if not values:
         return []
-    r0, r1 = min(r for r, _ in cells), max(r for r, _ in cells)
-    c0, c1 = min(c for _, c in cells), max(c for _, c in cells)
-    rows: list[list[str]] = []
-    for row in ws.iter_rows(min_row=r0, max_row=r1, min_col=c0, max_col=c1):
-        out = []
-        for cell in row:
-            if isinstance(cell, MergedCell):
-                out.append("")
-                continue
-            value = cell.value
-            if value is None and fws is not None:
-                value = fws.cell(row=cell.row, column=cell.column).value  # the formula text
-            out.append(_cell_display(value, cell.number_format))
-        if any(out):
-            rows.append(out)
+    r0, r1 = min(r for r, _ in values), max(r for r, _ in values)
+    c0, c1 = min(c for _, c in values), max(c for _, c in values)
+    # merged-away positions are simply absent from ``values``: they read "", per the convention
+    rows = [[values.get((r, c), "") for c in range(c0, c1 + 1)] for r in range(r0, r1 + 1)]
+    rows = [row for row in rows if any(row)]
     blocks: list[Block] = []
     while len(rows) > 1 and sum(1 for c in rows[0] if c) == 1:
         blocks.append(Paragraph(next(c for c in rows.pop(0) if c)))
@@ -360,10 +358,10 @@ def _cell_display(value, number_format: str | None) -> str:
 
 def _format_decimals(fmt: str) -> int | None:
     """Decimal places a number format asks for ("0.00" → 2, "0%" → 0), None for General."""
-    m = re.search(r"[0#?](?:\.([0#?]*))?", fmt)
-    if not m:
+    if not re.search(r"[0#?]", fmt):
         return None
-    return len(m.group(1) or "")
+    m = re.search(r"\.([0#?]+)", fmt)
+    return len(m.group(1)) if m else 0
 
 
 def _fmt_number(v: float) -> str:
