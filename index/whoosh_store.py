@@ -1,0 +1,487 @@
+"""The whoosh backend of ``Store``: one record per indicator row and per narrative target.
+
+Record kinds share one index:
+
+* ``indicator`` / ``narrative``: what search finds (analyzed ``text``, keyword filter fields, numeric
+  ``year`` and ``vnum`` = the normalized target value, compact stored fields for the hit);
+* ``document``: per file, small (path, hash, year, region, department, counts) for ``departments()``
+  and ``stats()``;
+* ``blob``: per file, the full ``Document`` JSON (zlib) for ``documents()``.
+
+Every record carries ``pathkey`` (the absolute path), so replacing a changed file is one
+``delete_by_term`` plus adds in the same commit: a document is either wholly in the index or not.
+Whoosh commits atomically (a new TOC generation), so a killed process loses only its uncommitted batch.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import zlib
+from pathlib import Path
+from typing import Any
+
+from jixiao.document import Document
+from jixiao.errors import IndexError_, IndexLockedError, SchemaVersionError
+from jixiao.index.store import AddResult, SearchFilters, SearchResult
+
+SCHEMA_VERSION = 1
+VERSION_FILE = "jixiao-schema.json"
+INGEST_LOCK = "JIXIAO_INGEST"
+TARGET_KEYS = ("raw", "kind", "op", "value", "value_max", "unit", "direction", "baseline", "reference",
+               "date", "implied_op", "flags")
+FACETS = ("year", "level2", "department")
+UNKNOWN = "未知"
+SNIPPET_CHARS = 120
+
+
+def build_schema():
+    """The index schema (pickled into the index by whoosh; bump SCHEMA_VERSION when it changes)."""
+    from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+
+    from jixiao.index.analysis import JiebaAnalyzer
+
+    ana = JiebaAnalyzer()
+    return Schema(
+        kind=ID(stored=True),
+        pathkey=ID,
+        path=STORED,
+        sha=ID(stored=True),
+        year=NUMERIC(int, bits=32, stored=True, sortable=True),
+        region=ID(stored=True, sortable=True),
+        department=ID(stored=True, sortable=True),
+        level1=ID(stored=True),
+        level2=ID(stored=True, sortable=True),
+        text=TEXT(analyzer=ana, phrase=True),
+        project=TEXT(analyzer=ana, phrase=True, stored=True),
+        level3=STORED,
+        description=STORED,
+        value=STORED,
+        vnum=NUMERIC(float, bits=64),
+        target=STORED,
+        heading=STORED,
+        clause=STORED,  # narrative records: the clause (``text`` itself is not stored)
+        info=STORED,  # document records: title, kind, format, counts
+        blob=STORED,  # blob records: zlib-compressed Document JSON
+    )
+
+
+def indicator_text(level3: str | None, description: str | None, value: str | None) -> str:
+    """The searchable text of an indicator row (rebuilt from stored fields for snippets)."""
+    parts = [level3 or ""]
+    if description and description != level3:
+        parts.append(description)
+    if value:
+        parts.append(value)
+    return " | ".join(p for p in parts if p)
+
+
+def pack_target(t) -> list | None:
+    """Target → a short list in TARGET_KEYS order (stored per record; keys would triple its size)."""
+    if t is None:
+        return None
+    vals = [getattr(t, k) for k in TARGET_KEYS]
+    vals[-1] = list(vals[-1] or [])
+    while vals and vals[-1] in (None, []):
+        vals.pop()
+    return vals
+
+
+def unpack_target(vals: list | None) -> dict | None:
+    if vals is None:
+        return None
+    d = {k: None for k in TARGET_KEYS}
+    d["flags"] = []
+    d.update(zip(TARGET_KEYS, vals))
+    return d
+
+
+def _num(t) -> float | None:
+    v = getattr(t, "value", None) if t is not None else None
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return None
+    return float(v) if v == v and abs(v) != float("inf") else None
+
+
+def _clean(fields: dict[str, Any]) -> dict[str, Any]:
+    """Whoosh rejects None values: drop them (and empty strings)."""
+    return {k: v for k, v in fields.items() if v is not None and v != ""}
+
+
+def records_for(doc: Document) -> list[dict[str, Any]]:
+    """The index records of one Document (rows, narrative targets, the document and its blob)."""
+    key = os.path.abspath(doc.source.path)
+    common = {"pathkey": key, "path": doc.source.path, "sha": doc.source.sha256, "year": doc.year,
+              "region": doc.region, "department": doc.department}
+    recs = []
+    n_ind = 0
+    for p, ind in doc.indicators():
+        cat = ind.category
+        level1 = ind.level1 or (cat.level1 if cat else None)
+        level2 = ind.level2 or (cat.level2 if cat else None)
+        text = indicator_text(ind.level3, ind.description, ind.value)
+        if not text:
+            continue
+        n_ind += 1
+        recs.append(_clean({**common, "kind": "indicator", "level1": level1, "level2": level2,
+                            "text": text, "project": p.name or p.title, "level3": ind.level3,
+                            "description": ind.description if ind.description != ind.level3 else None,
+                            "value": ind.value, "vnum": _num(ind.target), "target": pack_target(ind.target)}))
+    n_narr = 0
+    for s in doc.sections:
+        for t in s.targets:
+            if not t.text:
+                continue
+            n_narr += 1
+            recs.append(_clean({**common, "kind": "narrative", "level1": t.level1, "level2": t.level2,
+                                "text": t.text, "clause": t.text, "heading": s.heading, "vnum": _num(t.target),
+                                "target": pack_target(t.target)}))
+    info = {"title": doc.title, "kind": doc.kind, "format": doc.source.format,
+            "projects": len(doc.projects), "indicators": n_ind, "narrative": n_narr,
+            "warnings": len(doc.warnings)}
+    recs.append(_clean({**common, "kind": "document", "info": info}))
+    blob = zlib.compress(json.dumps(doc.to_dict(), ensure_ascii=False).encode("utf-8"), 6)
+    recs.append({"kind": "blob", "pathkey": key, "sha": doc.source.sha256, "blob": blob})
+    return recs
+
+
+class WhooshStore:
+    """``Store`` over a whoosh index directory. Use ``WhooshStore.open`` (or ``open_store``).
+
+    A writable store holds the ingest lock until ``close()``; writes go to one writer that is
+    committed by ``commit()`` (or per document with ``add_document(doc, commit=True)``).
+    """
+
+    def __init__(self, index_dir: str, ix, *, writable: bool = False, lock=None):
+        self.index_dir = index_dir
+        self.ix = ix
+        self.writable = writable
+        self._lock = lock
+        self._writer = None
+        self._searcher = None
+        self._pending: dict[str, str] = {}  # pathkey → sha added in the open writer
+        self._pending_shas: set[str] = set()
+        self.last_query_note: str | None = None  # set when a malformed query was searched as plain words
+
+    # ------------------------------------------------------------ opening
+
+    @classmethod
+    def open(cls, index_dir: str, *, create: bool = False, writable: bool = False) -> "WhooshStore":
+        from whoosh import index as windex
+        from whoosh.filedb.filestore import FileStorage
+
+        d = str(index_dir)
+        if not windex.exists_in(d):
+            if not create:
+                raise IndexError_(f"没有索引 no index at {d}; build it first with `jixiao ingest PATH...` "
+                                  f"(or pass --index DIR / set JIXIAO_INDEX)")
+            cls._create(d)
+        cls._check_version(d)
+        lock = None
+        if writable:
+            lock = FileStorage(d).lock(INGEST_LOCK)
+            if not lock.acquire(False):
+                raise IndexLockedError(f"另一个入库进程正在写入 another `jixiao ingest` is writing to {d}; "
+                                       f"wait for it to finish and run again")
+        try:
+            ix = windex.open_dir(d)
+        except Exception as e:  # unpickling a schema of another version, truncated files …
+            if lock:
+                lock.release()
+            if isinstance(e, (ImportError, AttributeError)):
+                raise SchemaVersionError(f"索引格式不兼容 the index at {d} was built by another jixiao version "
+                                         f"({type(e).__name__}: {e}); delete it and re-ingest") from None
+            raise IndexError_(f"无法打开索引 cannot open the index at {d}: {type(e).__name__}: {e}; "
+                              f"delete it and re-ingest") from None
+        return cls(d, ix, writable=writable, lock=lock)
+
+    @staticmethod
+    def _create(d: str) -> None:
+        from whoosh import index as windex
+        from whoosh.filedb.filestore import FileStorage
+
+        try:
+            os.makedirs(d, exist_ok=True)
+        except OSError as e:
+            raise IndexError_(f"无法创建索引目录 cannot create the index directory: {e.strerror or e}",
+                              where=d) from None
+        if any(not n.startswith(".") for n in os.listdir(d)):
+            raise IndexError_(f"目录非空 {d} is not empty and holds no jixiao index; choose an empty or new "
+                              f"directory for --index")
+        storage = FileStorage(d)
+        # create_index wipes an existing index's files: hold whoosh's write lock so a concurrent
+        # ingest that created it a moment ago is not clobbered.
+        lock = storage.lock("MAIN_WRITELOCK")
+        if not lock.acquire(False):
+            raise IndexLockedError(f"另一个入库进程正在创建索引 another process is creating the index at {d}")
+        try:
+            if not windex.exists_in(d):
+                storage.create_index(build_schema())
+                Path(d, VERSION_FILE).write_text(json.dumps({"schema_version": SCHEMA_VERSION}), encoding="utf-8")
+        finally:
+            lock.release()
+
+    @staticmethod
+    def _check_version(d: str) -> None:
+        try:
+            found = json.loads(Path(d, VERSION_FILE).read_text(encoding="utf-8")).get("schema_version")
+        except (OSError, ValueError, AttributeError):
+            found = None
+        if found != SCHEMA_VERSION:
+            raise SchemaVersionError(
+                f"索引版本不符 the index at {d} has schema version {found or 'unknown'}, this jixiao needs "
+                f"{SCHEMA_VERSION}; delete the directory and re-ingest (`jixiao ingest PATH... --index {d}`)")
+
+    # ------------------------------------------------------------ writing
+
+    def _get_writer(self):
+        if not self.writable:
+            raise IndexError_(f"index at {self.index_dir} was opened read-only")
+        if self._writer is None:
+            from whoosh.index import LockError
+
+            try:
+                self._writer = self.ix.writer(limitmb=256)
+            except LockError:
+                raise IndexLockedError(f"另一个进程正在写入 another process is writing to {self.index_dir}; "
+                                       f"wait for it to finish and run again") from None
+        return self._writer
+
+    def status_of(self, path: str, sha256: str) -> str:
+        """What adding a file with this content would do: ``added``, ``replaced`` or ``skipped``."""
+        key = os.path.abspath(path)
+        if key in self._pending:
+            return "skipped" if self._pending[key] == sha256 else "replaced"
+        if sha256 in self._pending_shas:
+            return "skipped"
+        s = self._get_searcher()
+        old = s.document(kind="document", pathkey=key)
+        if old is not None and old.get("sha") == sha256:
+            return "skipped"
+        if old is None and s.document(kind="document", sha=sha256) is not None:
+            return "skipped"  # the same content is already indexed under another path
+        return "replaced" if old is not None else "added"
+
+    def add_document(self, doc: Document, commit: bool = True) -> AddResult:
+        """Index one enriched Document; same sha256 → skipped; same path with new content → replaced."""
+        status = self.status_of(doc.source.path, doc.source.sha256)
+        if status == "skipped":
+            return AddResult("skipped", 0)
+        recs = records_for(doc)
+        w = self._get_writer()
+        key = recs[-1]["pathkey"]
+        if status == "replaced" or key in self._pending:
+            w.delete_by_term("pathkey", key)
+        for r in recs:
+            w.add_document(**r)
+        self._pending[key] = doc.source.sha256
+        self._pending_shas.add(doc.source.sha256)
+        if commit:
+            self.commit()
+        return AddResult(status, len(recs) - 2)
+
+    def commit(self) -> None:
+        """Make everything added so far durable and visible (atomic)."""
+        if self._writer is not None:
+            w, self._writer = self._writer, None
+            w.commit()
+        self._pending.clear()
+        self._pending_shas.clear()
+        self._drop_searcher()
+
+    def cancel(self) -> None:
+        if self._writer is not None:
+            w, self._writer = self._writer, None
+            w.cancel()
+        self._pending.clear()
+        self._pending_shas.clear()
+
+    def close(self) -> None:
+        """Commit pending writes, release the ingest lock and close readers."""
+        try:
+            self.commit()
+        finally:
+            self._drop_searcher()
+            if self._lock is not None:
+                lock, self._lock = self._lock, None
+                lock.release()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None and exc_type is not KeyboardInterrupt:
+            self.cancel()
+        self.close()
+
+    # ------------------------------------------------------------ reading
+
+    def _get_searcher(self):
+        if self._searcher is None:
+            self._searcher = self.ix.searcher()
+        return self._searcher
+
+    def _drop_searcher(self):
+        if self._searcher is not None:
+            s, self._searcher = self._searcher, None
+            s.close()
+
+    def parse_query(self, query: str):
+        """User query → whoosh query. Syntax errors fall back to plain words; nothing searchable → QueryError."""
+        from jixiao.index.search import parse_user_query
+
+        q, self.last_query_note = parse_user_query(self.ix.schema, query)
+        return q
+
+    def _expand(self, fieldname: str, needle: str):
+        """A keyword filter: exact value, else every indexed value containing ``needle``."""
+        from whoosh import query as Q
+
+        from jixiao.index.analysis import normalize
+
+        values = list(self._get_searcher().reader().field_terms(fieldname))
+        if needle in values:
+            return Q.Term(fieldname, needle)
+        n = normalize(needle.strip())
+        hits = [v for v in values if n in normalize(v)]
+        return Q.Or([Q.Term(fieldname, v) for v in hits]) if hits else Q.NullQuery
+
+    def filter_query(self, f: SearchFilters | None):
+        """SearchFilters → a list of whoosh queries that must all match."""
+        from whoosh import query as Q
+
+        out = []
+        if f is None:
+            return out
+        if f.year is not None:
+            out.append(Q.NumericRange("year", f.year, f.year))
+        if f.year_from is not None or f.year_to is not None:
+            out.append(Q.NumericRange("year", f.year_from, f.year_to))
+        for name in ("department", "region", "level1", "level2"):
+            v = getattr(f, name)
+            if v:
+                out.append(self._expand(name, v))
+        if f.kind:
+            out.append(Q.Term("kind", f.kind))
+        if f.vmin is not None or f.vmax is not None:
+            out.append(Q.NumericRange("vnum", f.vmin, f.vmax))
+        return out
+
+    def search(self, query: str, filters: SearchFilters | None = None, limit: int = 20) -> SearchResult:
+        from whoosh import query as Q
+        from whoosh import sorting
+
+        q = self.parse_query(query)
+        if isinstance(q, Q.Every):
+            q = Q.Or([Q.Term("kind", "indicator"), Q.Term("kind", "narrative")])
+        conds = self.filter_query(filters)
+        # Filters go into the query (constant score) rather than ``filter=``: whoosh materializes a
+        # filter as a set of every matching docnum, which costs O(index) per query.
+        full = Q.And([q] + [Q.ConstantScoreQuery(c, 0.0) for c in conds]) if conds else q
+        s = self._get_searcher()
+        facets = {name: sorting.FieldFacet(name, maptype=sorting.Count) for name in FACETS}
+        res = s.search(full, limit=max(1, limit), groupedby=facets)
+        terms = {t for f, t in q.iter_all_terms() if f == "text"} if hasattr(q, "iter_all_terms") else set()
+        hits = [self._hit(h.fields(), h.score, terms) for h in res[: max(0, limit)]]
+        out_facets = {}
+        for name in FACETS:
+            counts: dict[str, int] = {}
+            for k, n in res.groups(name).items():
+                label = _facet_key(k)
+                counts[label] = counts.get(label, 0) + n
+            out_facets[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+        return SearchResult(query=query, total=len(res), hits=hits, facets=out_facets)
+
+    def _hit(self, f: dict[str, Any], score: float | None, terms: set) -> dict[str, Any]:
+        from jixiao.index.search import make_snippet
+
+        kind = f.get("kind")
+        if kind == "indicator":
+            text = indicator_text(f.get("level3"), f.get("description"), f.get("value"))
+        else:
+            text = f.get("clause") or ""
+        hit = {"score": round(float(score or 0.0), 3), "kind": kind, "year": f.get("year"),
+               "region": f.get("region"), "department": f.get("department"), "project": f.get("project"),
+               "level1": f.get("level1"), "level2": f.get("level2"), "level3": f.get("level3"),
+               "value": f.get("value"), "target": unpack_target(f.get("target")), "text": text,
+               "snippet": make_snippet(text, terms, SNIPPET_CHARS),
+               "source": {"path": f.get("path"), "sha256": f.get("sha")}}
+        if kind == "narrative":
+            hit["heading"] = f.get("heading")
+        return hit
+
+    def _doc_records(self, department: str | None = None, year: int | None = None):
+        from whoosh import query as Q
+
+        parts = [Q.Term("kind", "document")]
+        if department:
+            parts.append(Q.Term("department", department))
+        if year is not None:
+            parts.append(Q.NumericRange("year", year, year))
+        s = self._get_searcher()
+        return [s.stored_fields(n) for n in s.docs_for_query(Q.And(parts))]
+
+    def documents(self, department: str | None = None, year: int | None = None) -> list[Document]:
+        """Stored Documents (full, as parsed), filtered by exact department and year."""
+        from whoosh import query as Q
+
+        s = self._get_searcher()
+        docs = []
+        for rec in sorted(self._doc_records(department, year), key=lambda r: (r.get("year") or 0, r.get("path") or "")):
+            blob = s.document(kind="blob", pathkey=os.path.abspath(rec["path"]), sha=rec["sha"])
+            if blob is None:  # should not happen: they are added in the same commit
+                q = Q.And([Q.Term("kind", "blob"), Q.Term("sha", rec["sha"])])
+                found = [s.stored_fields(n) for n in s.docs_for_query(q)]
+                blob = found[0] if found else None
+            if blob is not None:
+                docs.append(Document.from_dict(json.loads(zlib.decompress(blob["blob"]).decode("utf-8"))))
+        return docs
+
+    def departments(self) -> dict[str, list[int]]:
+        """Every department in the index with the years it has documents for."""
+        out: dict[str, set[int]] = {}
+        for rec in self._doc_records():
+            dept = rec.get("department")
+            if dept:
+                years = out.setdefault(dept, set())
+                if rec.get("year") is not None:
+                    years.add(rec["year"])
+        return {d: sorted(y) for d, y in sorted(out.items())}
+
+    def similar_indicators(self, name: str, limit: int = 50) -> list[dict[str, Any]]:
+        """Past indicator records whose level3 resembles ``name``: level3, value, target, categories, year."""
+        from whoosh import query as Q
+
+        from jixiao.index.analysis import iter_terms
+
+        words = list(dict.fromkeys(t for t, *_ in iter_terms(name, index=True)))
+        if not words:
+            return []
+        q = Q.And([Q.Or([Q.Term("text", w) for w in words]), Q.ConstantScoreQuery(Q.Term("kind", "indicator"), 0.0)])
+        res = self._get_searcher().search(q, limit=limit)
+        out = []
+        for h in res:
+            f = h.fields()
+            out.append({"score": round(float(h.score or 0.0), 3), "level3": f.get("level3"),
+                        "value": f.get("value"), "target": unpack_target(f.get("target")),
+                        "level1": f.get("level1"), "level2": f.get("level2"), "year": f.get("year"),
+                        "department": f.get("department"), "project": f.get("project")})
+        return out
+
+    def stats(self) -> dict[str, int]:
+        recs = self._doc_records()
+        info = [r.get("info") or {} for r in recs]
+        return {"documents": len(recs),
+                "projects": sum(i.get("projects", 0) for i in info),
+                "indicators": sum(i.get("indicators", 0) for i in info),
+                "narrative": sum(i.get("narrative", 0) for i in info),
+                "departments": len({r.get("department") for r in recs if r.get("department")}),
+                "years": len({r.get("year") for r in recs if r.get("year") is not None})}
+
+
+def _facet_key(k: Any) -> str:
+    if isinstance(k, bytes):
+        k = k.decode("utf-8", "replace")
+    if k is None or k == "":
+        return UNKNOWN
+    return str(k)
