@@ -212,32 +212,35 @@ def build_xlsx(gold: dict) -> bytes:
 
 # ---------------------------------------------------------------- pdf
 
-def build_pdf(project: dict) -> bytes:
-    """One project on an A4 page: a title line, then its indicator table (ruled, 一级 spanned down)."""
+def build_pdf(*projects: dict) -> bytes:
+    """Each project on A4: a title line, its code, then its indicator table (ruled, 一级 spanned down)."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     cell = ParagraphStyle("cell", fontName="STSong-Light", fontSize=8, leading=10, wordWrap="CJK")
     title = ParagraphStyle("title", fontName="STSong-Light", fontSize=14, leading=18)
-    inds = project["indicators"]
-    data = [[Paragraph(h, cell) for h in HEADER]]
-    for ind in inds:
-        data.append([Paragraph(ind[k], cell) for k in ("level1", "level2", "level3", "description", "value",
-                                                        "basis")])
-    style = [("FONTNAME", (0, 0), (-1, -1), "STSong-Light"), ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-             ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
-    for a, b, _ in runs([ind["level1"] for ind in inds]):
-        if b > a:
-            style.append(("SPAN", (0, 1 + a), (0, 1 + b)))
-            for r in range(a + 1, b + 1):
-                data[1 + r][0] = ""
-    table = Table(data, colWidths=[50, 60, 110, 120, 90, 60], style=TableStyle(style))
+    story = []
+    for project in projects:
+        inds = project["indicators"]
+        data = [[Paragraph(h, cell) for h in HEADER]]
+        for ind in inds:
+            data.append([Paragraph(ind[k], cell)
+                         for k in ("level1", "level2", "level3", "description", "value", "basis")])
+        style = [("FONTNAME", (0, 0), (-1, -1), "STSong-Light"), ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+        for a, b, _ in runs([ind["level1"] for ind in inds]):
+            if b > a:
+                style.append(("SPAN", (0, 1 + a), (0, 1 + b)))
+                for r in range(a + 1, b + 1):
+                    data[1 + r][0] = ""
+        table = Table(data, colWidths=[50, 60, 110, 120, 90, 60], style=TableStyle(style))
+        story += [Paragraph(project["title"], title), Paragraph(f"项目编码：{project['code']}", cell), table,
+                  PageBreak()]
     buf = io.BytesIO()
-    doc = SimpleDocTemplate(buf, pagesize=A4, title=project["title"])
-    doc.build([Paragraph(project["title"], title), Paragraph(f"项目编码：{project['code']}", cell), table])
+    SimpleDocTemplate(buf, pagesize=A4).build(story[:-1])
     return buf.getvalue()
