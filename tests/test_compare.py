@@ -1,0 +1,409 @@
+"""Cross-year matching and target comparison on 2021/2022 documents built here (seed-like names)."""
+
+from __future__ import annotations
+
+import pytest
+
+from jixiao.document import Budget, Document, Indicator, NarrativeTarget, Project, Section, Source, Target
+from jixiao.errors import JixiaoError, NotFoundError
+from jixiao.index.compare import (Comparer, compare_documents, compare_targets, compare_years, normalize_name,
+                                  polarity, resolve_department, select_years)
+
+DEPT = "承德市应急管理局"
+
+# Targets as the extractor normalizes them (contract §3), written out literally.
+T = {
+    "3次": dict(kind="numeric", value=3, unit="次"), "4次": dict(kind="numeric", value=4, unit="次"),
+    "6次": dict(kind="numeric", value=6, unit="次"),
+    "90%": dict(kind="numeric", value=90, unit="%"), "95%": dict(kind="numeric", value=95, unit="%"),
+    "100%": dict(kind="numeric", value=100, unit="%"), "20%": dict(kind="numeric", value=20, unit="%"),
+    "85%": dict(kind="numeric", value=85, unit="%"), "≥85%": dict(kind="numeric", op=">=", value=85, unit="%"),
+    "5%": dict(kind="numeric", value=5, unit="%"), "3%": dict(kind="numeric", value=3, unit="%"),
+    "98%": dict(kind="numeric", value=98, unit="%"),
+    "22件": dict(kind="numeric", value=22, unit="件"), "19件": dict(kind="numeric", value=19, unit="件"),
+    "10辆": dict(kind="numeric", value=10, unit="辆"), "10": dict(kind="numeric", value=10),
+    "≤30分钟": dict(kind="numeric", op="<=", value=30, unit="分钟"),
+    "20分钟内": dict(kind="numeric", op="<=", value=20, unit="分钟"),
+    "小于等于核定数": dict(kind="reference", op="<=", reference="核定数"),
+    "及时组织演练": dict(kind="qualitative"), "11个县市区": dict(kind="numeric", value=11, unit="个县市区"),
+}
+
+
+def target(raw: str) -> Target:
+    return Target(raw=raw, **T.get(raw, {"kind": "qualitative"}))
+
+
+def ind(level2: str, level3: str, value: str) -> Indicator:
+    level1 = "满意度指标" if "满意" in level2 else ("效益指标" if "效益" in level2 else "产出指标")
+    return Indicator(level1=level1, level2=level2, level3=level3, description=level3, value=value,
+                     target=target(value))
+
+
+def proj(name: str, budget: float, purpose: str, rows: list[tuple[str, str, str]], code: str = "X") -> Project:
+    return Project(code=code, name=name, budget=Budget(total=budget, fiscal=budget), purpose=purpose,
+                   indicators=[ind(*r) for r in rows])
+
+
+def narr(text: str, **t) -> NarrativeTarget:
+    return NarrativeTarget(text=text, target=Target(raw=text, **t))
+
+
+def doc(year: int, projects: list[Project], narratives: list[NarrativeTarget]) -> Document:
+    return Document(source=Source(f"/tmp/{year}.txt", str(year), "txt"), year=year, region="承德市",
+                    department=DEPT, kind="target", projects=projects,
+                    sections=[Section(heading="（一）全市安全生产形势持续稳定好转", targets=narratives)])
+
+
+DRILL_2021 = [("数量指标", "应急演练次数", "3次"), ("质量指标", "实际进行的应急预案演练占计划完成比例", "90%"),
+              ("时效指标", "及时性", "及时组织演练"), ("成本指标", "资金成本", "小于等于核定数"),
+              ("服务对象满意度指标", "企业满意度", "95%")]
+PROPERTY = [("数量指标", "物业服务面积", "办公面积"), ("质量指标", "经费支出准确率", "95%"),
+            ("成本指标", "资金成本", "小于等于核定数"), ("服务对象满意度指标", "机关工作人员满意率", "95%")]
+
+
+def docs_2021() -> Document:
+    return doc(2021, [
+        proj("安全生产应急专项经费及自然灾害预案演练经费", 30, "组织应急预案演练，完善应急预案体系", DRILL_2021, "C1"),
+        proj("安全生产执法检查专项经费", 140, "开展安全生产执法检查，督促企业整改隐患",
+             [("数量指标", "监督覆盖率", "11个县市区"), ("质量指标", "隐患整改率", "90%"),
+              ("服务对象满意度指标", "企业满意度", "≥85%")], "C2"),
+        proj("地震工作经费", 12, "保障地震监测台站正常运行",
+             [("数量指标", "地震监测设备巡检次数", "4次"), ("服务对象满意度指标", "服务对象满意率", "90%")], "C3"),
+        proj("局光纤网站租赁费", 5, "租赁局机关光纤网络",
+             [("质量指标", "光纤故障率", "5%"), ("服务对象满意度指标", "机关工作人员满意率", "100%")], "C4"),
+        proj("设备购置经费", 12.95, "购置执法装备",
+             [("数量指标", "购置数量", "22件"), ("质量指标", "购置合格率", "95%")], "C5"),
+        proj("安全生产专家劳务费", 50, "聘请安全生产专家参与执法检查",
+             [("数量指标", "行政立案率", "20%"), ("质量指标", "企业抽查率", "90%")], "C2"),
+        proj("购置办公家具", 4.52, "购置办公家具、办公设备",
+             [("数量指标", "购置数量与购置计划的比率", "19件"), ("质量指标", "经费支出准确率", "95%")], "C7"),
+        proj("物业管理费", 57.3, "保障机关正常办公秩序", PROPERTY, "C8"),
+        proj("应急救援车辆租赁", 20, "租赁应急救援车辆",
+             [("数量指标", "租赁车辆数", "10辆"), ("时效指标", "应急响应到达时间", "≤30分钟")], "C9"),
+    ], [
+        narr("安全生产月发放宣传品1万份", kind="numeric", value=10000, unit="份"),
+        narr("创建市级安全文化示范企业6家", kind="numeric", value=6, unit="家"),
+        narr("重特大事故起数下降20%", kind="change", direction="decrease", value=20, unit="%"),
+        narr("自然灾害损失初步情况报告24小时内报送到省应急管理局", kind="numeric", op="<=", value=24, unit="小时"),
+        narr("总体救助率达到90%", kind="numeric", op=">=", value=90, unit="%"),
+    ])
+
+
+def docs_2022() -> Document:
+    drill = [("数量指标", "应急演练次数", "4次"), ("质量指标", "实际进行的应急预案演练占计划完成比例", "95%"),
+             *DRILL_2021[2:]]
+    return doc(2022, [
+        # new order, new codes: matching must not rely on either
+        proj("物业管理费", 57.3, "保障机关正常办公秩序", PROPERTY, "D1"),
+        proj("应急指挥平台运维费", 20, "保障应急指挥信息平台稳定运行",
+             [("质量指标", "系统正常运行率", "98%"), ("服务对象满意度指标", "服务对象满意率", "90%")], "D2"),
+        proj("安全生产应急专项经费及自然灾害预案演练经费", 35, "组织应急预案演练，完善应急预案体系", drill, "D3"),
+        proj("安全生产执法检查专项经费", 140, "开展安全生产执法检查，督促企业整改隐患",
+             [("数量指标", "监督覆盖率", "11个县市区"), ("质量指标", "隐患整改率", "95%"),
+              ("服务对象满意度指标", "企业满意度", "85%")], "D4"),
+        proj("地震工作经费", 12, "保障地震监测台站正常运行",
+             [("数量指标", "地震监测设备巡检次数", "6次"), ("服务对象满意度指标", "服务对象满意率", "90%")], "D5"),
+        proj("局光纤网站租赁费", 5, "租赁局机关光纤网络",
+             [("质量指标", "光纤故障率", "3%"), ("服务对象满意度指标", "机关工作人员满意率", "100%")], "D6"),
+        proj("设备购置经费", 15, "购置执法装备",
+             [("数量指标", "执法装备购置数量", "22件"), ("质量指标", "购置合格率", "95%")], "D7"),
+        proj("安全生产专家咨询劳务费", 50, "聘请安全生产专家参与执法检查",
+             [("数量指标", "行政立案率", "20%"), ("质量指标", "企业抽查率", "90%")], "D8"),
+        proj("应急救援车辆租赁", 20, "租赁应急救援车辆",
+             [("数量指标", "租赁车辆数", "10"), ("时效指标", "应急响应到达时间", "20分钟内")], "D9"),
+    ], [
+        narr("总体救助率达到90%", kind="numeric", op=">=", value=90, unit="%"),
+        narr("安全生产月发放宣传品2万份", kind="numeric", value=20000, unit="份"),
+        narr("重特大事故起数下降25%", kind="change", direction="decrease", value=25, unit="%"),
+        narr("自然灾害损失初步情况报告12小时内报送到省应急管理局", kind="numeric", op="<=", value=12, unit="小时"),
+        narr("开展应急科普进社区活动20场", kind="numeric", value=20, unit="场"),
+    ])
+
+
+@pytest.fixture(scope="module")
+def result():
+    return compare_documents(DEPT, 2021, [docs_2021()], 2022, [docs_2022()])
+
+
+def by_project(result, name):
+    for p in result["projects"]:
+        if name in (p["from_name"], p["to_name"]):
+            return p
+    raise AssertionError(f"{name} not in result")
+
+
+def row(p, level3):
+    for r in p["indicators"]:
+        if level3 in (r["from_level3"], r["to_level3"]):
+            return r
+    raise AssertionError(f"{level3} not in {p['to_name'] or p['from_name']}")
+
+
+# ---------------------------------------------------------------- projects
+
+def test_projects_added_removed_renamed(result):
+    added = [p["to_name"] for p in result["projects"] if p["status"] == "added"]
+    removed = [p["from_name"] for p in result["projects"] if p["status"] == "removed"]
+    assert added == ["应急指挥平台运维费"]
+    assert removed == ["购置办公家具"]
+    renamed = by_project(result, "安全生产专家咨询劳务费")
+    assert (renamed["from_name"], renamed["status"], renamed["renamed"]) == ("安全生产专家劳务费", "changed", True)
+    # Only the name moved: its indicators are all the same.
+    assert {r["status"] for r in renamed["indicators"]} == {"same"}
+
+
+def test_matching_ignores_codes_and_order(result):
+    # 安全生产执法检查专项经费 and 安全生产专家劳务费 shared code C2 in 2021; codes all differ in 2022.
+    p = by_project(result, "安全生产执法检查专项经费")
+    assert p["from_name"] == p["to_name"] == "安全生产执法检查专项经费"
+    assert by_project(result, "物业管理费")["status"] == "same"
+
+
+def test_budgets(result):
+    drill = by_project(result, "安全生产应急专项经费及自然灾害预案演练经费")
+    assert drill["budget"] == {"from": 30, "to": 35, "change": 5, "pct": pytest.approx(16.67), "unit": "万元"}
+    assert by_project(result, "设备购置经费")["budget"]["change"] == pytest.approx(2.05)
+    assert by_project(result, "应急指挥平台运维费")["budget"]["from"] is None
+    b = result["summary"]["budget"]
+    assert b["from"] == pytest.approx(331.77)  # 30+140+12+5+12.95+50+4.52+57.3+20
+    assert b["to"] == pytest.approx(354.3)
+    assert b["change"] == pytest.approx(22.53)
+
+
+# ---------------------------------------------------------------- indicators
+
+@pytest.mark.parametrize("project, level3, change", [
+    ("安全生产应急专项经费及自然灾害预案演练经费", "应急演练次数", "raised"),          # 3次 → 4次
+    ("安全生产应急专项经费及自然灾害预案演练经费", "实际进行的应急预案演练占计划完成比例", "raised"),  # 90% → 95%
+    ("安全生产执法检查专项经费", "隐患整改率", "raised"),                                # 90% → 95%
+    ("地震工作经费", "地震监测设备巡检次数", "raised"),                                  # 4次 → 6次
+    ("局光纤网站租赁费", "光纤故障率", "raised"),                                      # 5% → 3%: lower is better
+    ("应急救援车辆租赁", "应急响应到达时间", "raised"),                                  # ≤30分钟 → 20分钟内
+])
+def test_value_changes_with_direction(result, project, level3, change):
+    r = row(by_project(result, project), level3)
+    assert (r["status"], r["change"], r["renamed"]) == ("changed", change, False)
+
+
+def test_renamed_indicator(result):
+    r = row(by_project(result, "设备购置经费"), "执法装备购置数量")
+    assert (r["from_level3"], r["status"], r["renamed"], r["change"]) == ("购置数量", "changed", True, None)
+
+
+@pytest.mark.parametrize("project, level3", [
+    ("安全生产执法检查专项经费", "企业满意度"),  # ≥85% vs 85%
+    ("应急救援车辆租赁", "租赁车辆数"),          # 10辆 vs 10
+    ("安全生产应急专项经费及自然灾害预案演练经费", "资金成本"),
+    ("安全生产应急专项经费及自然灾害预案演练经费", "及时性"),
+])
+def test_same_targets_in_other_forms(result, project, level3):
+    r = row(by_project(result, project), level3)
+    assert (r["status"], r["change"]) == ("same", None)
+
+
+def test_every_change_found_and_nothing_else(result):
+    changed = sorted((p["to_name"] or p["from_name"], r["to_level3"] or r["from_level3"])
+                     for p in result["projects"] for r in p["indicators"] if r["status"] != "same")
+    expected_changed = {
+        ("安全生产应急专项经费及自然灾害预案演练经费", "应急演练次数"),
+        ("安全生产应急专项经费及自然灾害预案演练经费", "实际进行的应急预案演练占计划完成比例"),
+        ("安全生产执法检查专项经费", "隐患整改率"), ("地震工作经费", "地震监测设备巡检次数"),
+        ("局光纤网站租赁费", "光纤故障率"), ("设备购置经费", "执法装备购置数量"),
+        ("应急救援车辆租赁", "应急响应到达时间"),
+        # whole projects added or removed
+        ("应急指挥平台运维费", "系统正常运行率"), ("应急指挥平台运维费", "服务对象满意率"),
+        ("购置办公家具", "购置数量与购置计划的比率"), ("购置办公家具", "经费支出准确率"),
+    }
+    assert set(changed) == expected_changed
+    s = result["summary"]
+    assert s["projects"] == {"same": 1, "changed": 7, "added": 1, "removed": 1, "renamed": 1}
+    assert (s["indicators"]["raised"], s["indicators"]["lowered"], s["indicators"]["renamed"]) == (6, 0, 1)
+
+
+def test_indicator_added_and_removed_within_a_project():
+    a = doc(2021, [proj("地震工作经费", 12, "", [("数量指标", "地震监测设备巡检次数", "4次"),
+                                               ("质量指标", "地震信息网络技术系统运行率", "95%")])], [])
+    b = doc(2022, [proj("地震工作经费", 12, "", [("数量指标", "地震监测设备巡检次数", "4次"),
+                                               ("数量指标", "地震科普宣传场次", "6次")])], [])
+    rows = compare_documents(DEPT, 2021, [a], 2022, [b])["projects"][0]["indicators"]
+    got = {(r["status"], r["from_level3"] or r["to_level3"]) for r in rows}
+    assert got == {("same", "地震监测设备巡检次数"), ("removed", "地震信息网络技术系统运行率"),
+                   ("added", "地震科普宣传场次")}
+
+
+def test_placeholder_rows_match_by_category():
+    rows_a = [("经济效益指标", "未涉及", "未涉及"), ("生态效益指标", "未涉及", "未涉及")]
+    a = doc(2021, [proj("地震工作经费", 12, "", rows_a)], [])
+    b = doc(2022, [proj("地震工作经费", 12, "", list(reversed(rows_a)))], [])
+    p = compare_documents(DEPT, 2021, [a], 2022, [b])["projects"][0]
+    assert [(r["status"], r["from_level2"], r["to_level2"]) for r in p["indicators"]] == [
+        ("same", "生态效益指标", "生态效益指标"), ("same", "经济效益指标", "经济效益指标")]
+
+
+# ---------------------------------------------------------------- narrative
+
+def test_narrative_changes(result):
+    got = {(n["status"], n["change"], n["from_text"], n["to_text"]) for n in result["narrative"]}
+    assert got == {
+        ("same", None, "总体救助率达到90%", "总体救助率达到90%"),
+        ("changed", "raised", "安全生产月发放宣传品1万份", "安全生产月发放宣传品2万份"),
+        ("changed", "raised", "重特大事故起数下降20%", "重特大事故起数下降25%"),
+        ("changed", "raised", "自然灾害损失初步情况报告24小时内报送到省应急管理局",
+         "自然灾害损失初步情况报告12小时内报送到省应急管理局"),
+        ("added", None, None, "开展应急科普进社区活动20场"),
+        ("removed", None, "创建市级安全文化示范企业6家", None),
+    }
+
+
+# ---------------------------------------------------------------- target comparison
+
+def t(**kw) -> Target:
+    return Target(raw=kw.pop("raw", ""), **kw)
+
+
+@pytest.mark.parametrize("a, b, name, level2, expected", [
+    (t(kind="numeric", op=">=", value=85, unit="%"), t(kind="numeric", value=85, unit="%"), "满意度", None, None),
+    (t(kind="numeric", value=10, unit="辆"), t(kind="numeric", value=10), "车辆数", None, None),
+    (t(kind="numeric", value=80, unit="M"), t(kind="numeric", op=">=", value=80, unit="米"), "射程", None, None),
+    (t(kind="numeric", value=250, unit="万元"), t(kind="numeric", value=2500000, unit="元"), "成本", None, None),
+    (t(kind="numeric", value=90, unit="%"), t(kind="numeric", value=95, unit="%"), "隐患整改率", None, "raised"),
+    (t(kind="numeric", value=95, unit="%"), t(kind="numeric", value=90, unit="%"), "验收合格率", None, "lowered"),
+    (t(kind="numeric", value=5, unit="%"), t(kind="numeric", value=3, unit="%"), "光纤故障率", None, "raised"),
+    (t(kind="numeric", value=2, unit="%"), t(kind="numeric", value=4, unit="%"), "投诉率", None, "lowered"),
+    (t(kind="numeric", value=15, unit="日"), t(kind="numeric", value=10, unit="天"), "救助资金下拨时间", None, "raised"),
+    (t(kind="numeric", value=3, unit="天"), t(kind="numeric", value=5, unit="天"), "办理周期", "时效指标", "lowered"),
+    (t(kind="numeric", value=40, unit="万元"), t(kind="numeric", value=35, unit="万元"), "项目总成本", "成本指标",
+     "raised"),
+    (t(kind="numeric", value=10, unit="%"), t(kind="numeric", value=12, unit="%"), "成本节约率", "成本指标", "raised"),
+    (t(kind="numeric", value=4, unit="次"), t(kind="numeric", value=4, unit="场"), "培训次数", None, "modified"),
+    (t(kind="numeric", op=">=", value=4), t(kind="numeric", op="<=", value=4), "培训次数", None, "modified"),
+    (t(kind="change", direction="decrease", value=10, unit="%"),
+     t(kind="change", direction="decrease", value=8, unit="%"), "死亡人数", None, "lowered"),
+    (t(kind="change", direction="decrease", value=10, unit="%"),
+     t(kind="change", direction="increase", value=10, unit="%"), "事故起数", None, "modified"),
+    (t(kind="deadline", date="2021-12"), t(kind="deadline", date="2022-12"), "完成时间", None, None),
+    (t(kind="deadline", date="2021-12"), t(kind="deadline", date="2022-06"), "完成时间", None, "raised"),
+    (t(kind="reference", op="<=", reference="核定数"), t(kind="reference", op="<=", reference="预算数"), "成本", None,
+     "modified"),
+    (t(kind="qualitative", raw="维护机关正常办公秩序。"), t(kind="qualitative", raw="维护机关正常办公秩序"), "x", None,
+     None),
+    (t(kind="qualitative", raw="考试正常进行"), t(kind="qualitative", raw="考试场所正常使用"), "x", None, "modified"),
+    (t(kind="numeric", value=250, unit="万元"), t(kind="reference", op="<=", reference="预算"), "成本", None,
+     "modified"),
+    (t(kind="na", raw="未涉及"), t(kind="na", raw="无"), "未涉及", None, None),
+])
+def test_compare_targets(a, b, name, level2, expected):
+    assert compare_targets(a, b, name=name, level2=level2, year_shift=1) == expected
+
+
+def test_polarity_prefers_the_written_comparator():
+    assert polarity("应急响应时间", None, t(kind="numeric", op="<=", value=30), None) == -1
+    assert polarity("培训人次", None, t(kind="numeric", op=">=", value=30), None) == 1
+    assert polarity("及时率", "时效指标", None, None) == 1
+    assert polarity("资金成本", "成本指标", None, None) == -1
+
+
+@pytest.mark.parametrize("raw, norm", [
+    ("组织培训、会议次数（次）", "组织培训会议次数"),
+    ("设备购置类项目持续使用时间（年", "设备购置类项目持续使用时间"),
+    ("2022年安全生产月活动经费", "安全生产月活动经费"),
+    ("服务周期内，市民对空气质量改善的满意程度", "服务周期内市民对空气质量改善的满意程度"),
+    ("游客满意度(≥**%)", "游客满意度"),
+    ("ＡＢＣ　满意率", "abc满意率"),
+])
+def test_normalize_name(raw, norm):
+    assert normalize_name(raw) == norm
+
+
+def test_year_in_project_name_is_not_a_rename():
+    a = doc(2021, [proj("2021年安全生产月活动经费", 10, "", [("数量指标", "宣传品发放数量", "19件")])], [])
+    b = doc(2022, [proj("2022年安全生产月活动经费", 10, "", [("数量指标", "宣传品发放数量", "19件")])], [])
+    p = compare_documents(DEPT, 2021, [a], 2022, [b])["projects"][0]
+    assert (p["status"], p["renamed"]) == ("same", False)
+
+
+def test_thresholds_reject_unrelated_projects():
+    """An unrelated project of the next year is added, not a 'rename' of a removed one."""
+    a = doc(2021, [proj("购置办公家具", 4.52, "购置办公家具、办公设备", [("数量指标", "购置数量", "19件")])], [])
+    b = doc(2022, [proj("应急指挥平台运维费", 20, "保障应急指挥信息平台稳定运行",
+                        [("质量指标", "系统正常运行率", "98%")])], [])
+    statuses = [p["status"] for p in compare_documents(DEPT, 2021, [a], 2022, [b])["projects"]]
+    assert statuses == ["added", "removed"]
+
+
+def test_self_evaluation_does_not_duplicate_targets():
+    a = docs_2021()
+    selfeval = docs_2021()
+    selfeval.kind = "self_evaluation"
+    r = compare_documents(DEPT, 2021, [a, selfeval], 2022, [docs_2022()])
+    assert r["summary"]["projects"]["removed"] == 1
+
+
+# ---------------------------------------------------------------- several years
+
+def test_compare_years_rows_across_years():
+    d21, d22 = docs_2021(), docs_2022()
+    d23 = docs_2022()
+    d23.year = 2023
+    drill = next(p for p in d23.projects if p.name.startswith("安全生产应急"))
+    drill.indicators[0] = ind("数量指标", "应急演练次数", "6次")
+    drill.budget = Budget(total=40)
+    r = compare_years(DEPT, {2021: [d21], 2022: [d22], 2023: [d23]})
+    assert r["years"] == [2021, 2022, 2023]
+    p = next(p for p in r["projects"] if p["names"].get(2021) == "安全生产应急专项经费及自然灾害预案演练经费")
+    assert p["budget"] == {2021: 30, 2022: 35, 2023: 40}
+    drills = next(i for i in p["indicators"] if i["names"].get(2021) == "应急演练次数")
+    assert drills["values"] == {2021: "3次", 2022: "4次", 2023: "6次"}
+    assert drills["changes"] == {"2021→2022": "raised", "2022→2023": "raised"}
+    gone = next(p for p in r["projects"] if 2021 in p["names"] and p["names"][2021] == "购置办公家具")
+    assert set(gone["names"]) == {2021}
+    assert r["summary"]["years"][2023]["budget"] == pytest.approx(359.3)
+
+
+def test_compare_years_rejoins_after_a_gap():
+    keep = [("数量指标", "地震监测设备巡检次数", "4次")]
+    d = {y: [doc(y, [proj("地震工作经费", 12, "", keep)] if y != 2022 else [], [])] for y in (2021, 2022, 2023)}
+    r = compare_years(DEPT, d)
+    assert len(r["projects"]) == 1
+    assert r["projects"][0]["indicators"][0]["changes"] == {"2021→2022": "removed", "2022→2023": "added"}
+
+
+# ---------------------------------------------------------------- departments and years
+
+DEPTS = {"承德市应急管理局": [2021, 2022], "承德市财政局": [2021], "湘潭市环境卫生管理处": [2023, 2024]}
+
+
+@pytest.mark.parametrize("query, found", [
+    ("承德市应急管理局", "承德市应急管理局"), ("应急管理", "承德市应急管理局"), ("环境卫生", "湘潭市环境卫生管理处"),
+    ("承德市应急管理局 ", "承德市应急管理局"),
+])
+def test_resolve_department(query, found):
+    assert resolve_department(DEPTS, query) == found
+
+
+def test_unknown_department_lists_the_index():
+    with pytest.raises(NotFoundError) as e:
+        resolve_department(DEPTS, "不存在的局")
+    msg = str(e.value)
+    assert "不存在的局" in msg and "承德市财政局 (2021)" in msg and "湘潭市环境卫生管理处 (2023, 2024)" in msg
+
+
+def test_ambiguous_department_names_candidates():
+    with pytest.raises(NotFoundError, match="ambiguous.*承德市应急管理局.*承德市财政局"):
+        resolve_department(DEPTS, "承德市")
+
+
+def test_missing_year_lists_the_years():
+    with pytest.raises(NotFoundError, match="no documents for 2020.*years: 2021, 2022"):
+        select_years(DEPTS, "承德市应急管理局", 2020, 2022)
+    with pytest.raises(JixiaoError, match="earlier"):
+        select_years(DEPTS, "承德市应急管理局", 2022, 2021)
+    assert select_years({"a": [2019, 2020, 2021, 2023]}, "a", 2019, 2023) == [2019, 2020, 2021, 2023]
+
+
+def test_custom_threshold_changes_matching():
+    """The thresholds are real parameters: at 0.99 a drifted name no longer matches."""
+    a = doc(2021, [proj("设备购置经费", 12.95, "", [("数量指标", "购置数量", "22件")])], [])
+    b = doc(2022, [proj("设备购置经费", 12.95, "", [("数量指标", "执法装备购置数量", "22件")])], [])
+    strict = Comparer(indicator_threshold=0.99).compare(DEPT, 2021, [a], 2022, [b])
+    assert sorted(r["status"] for r in strict["projects"][0]["indicators"]) == ["added", "removed"]
