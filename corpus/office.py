@@ -35,7 +35,7 @@ CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 def _sniff_container(data: bytes, path: str, fmt: str) -> None:
     """Reject input that is not a zip package of the expected kind, with a message saying what it is."""
-    if not data.strip():
+    if _blank(data):
         raise EmptyInputError(f"空文件 the .{fmt} file is empty", where=path)
     if data.startswith(OLE_MAGIC):
         if "EncryptionInfo".encode("utf-16-le") in data:
@@ -60,6 +60,10 @@ def _sniff_container(data: bytes, path: str, fmt: str) -> None:
                  "ppt/presentation.xml": "a PowerPoint presentation (.pptx)"}
         what = next((v for k, v in kinds.items() if k in names), "a zip archive")
         raise CorruptFileError(f"不是 .{fmt} 文件 the file holds {what}, not a .{fmt}", where=path)
+
+
+def _blank(data: bytes) -> bool:
+    return not data or (len(data) < 4096 and not data.strip(b" \t\r\n\x00"))
 
 
 def _not_a_package(data: bytes, path: str, fmt: str) -> JixiaoError:
@@ -95,7 +99,7 @@ def _damaged(fmt: str, path: str, e: Exception) -> CorruptFileError:
 
 
 def _join_lines(lines: list[str]) -> str:
-    """Join visual lines of one paragraph or cell: no space between Chinese characters, else one space."""
+    """Join visual lines of one paragraph or cell: no space where either side is Chinese, else one space."""
     out = ""
     for line in (s.strip() for s in lines):
         if not line:
@@ -131,8 +135,8 @@ def read_docx(data: bytes, path: str) -> RawDocument:
     try:
         import docx
 
-        body = docx.Document(io.BytesIO(data)).element.body
-        blocks = list(_docx_blocks(body))
+        document = docx.Document(io.BytesIO(data))
+        blocks = list(_docx_blocks(document.element.body, _Numbering(document)))
     except JixiaoError:
         raise
     except Exception as e:  # python-docx/lxml/zipfile raise many types on damaged packages
@@ -155,14 +159,16 @@ def _children(el, *tags: str) -> Iterator:
                 yield from _children(inner, *tags)
 
 
-def _docx_blocks(container) -> Iterator[Block]:
+def _docx_blocks(container, numbering: "_Numbering") -> Iterator[Block]:
     for el in _children(container, W + "p", W + "tbl"):
         if el.tag == W + "p":
+            label = numbering.label(el)  # counted even when the paragraph is empty, as Word does
             text = _paragraph_text(el)
             if text:
-                yield Paragraph(text)
+                sep = "" if not label or not label[-1].isalnum() else " "
+                yield Paragraph(label + sep + text if label else text)
         else:
-            yield from _docx_table(el)
+            yield from _docx_table(el, numbering)
 
 
 def _paragraph_text(p) -> str:
@@ -187,8 +193,10 @@ def _collect_text(el, parts: list[str]) -> None:
                 continue
         if tag == W + "t":
             parts.append(child.text or "")
-        elif tag == W + "tab":
+        elif tag in (W + "tab", W + "ptab"):
             parts.append("\t")
+        elif tag == W + "noBreakHyphen":
+            parts.append("-")
         elif tag in (W + "br", W + "cr"):
             parts.append("\n")
         elif tag == W + "p":  # a paragraph inside a text box
@@ -199,12 +207,12 @@ def _collect_text(el, parts: list[str]) -> None:
             _collect_text(child, parts)
 
 
-def _docx_table(tbl) -> Iterator[Block]:
+def _docx_table(tbl, numbering: "_Numbering") -> Iterator[Block]:
     """One Table; a one-cell frame around other content is unwrapped into that content."""
     trs = list(_children(tbl, W + "tr"))
     tcs = [tc for tr in trs for tc in _children(tr, W + "tc")]
     if len(tcs) == 1:
-        yield from _docx_blocks(tcs[0])
+        yield from _docx_blocks(tcs[0], numbering)
         return
     rows: list[list[str]] = []
     for tr in trs:
@@ -214,12 +222,10 @@ def _docx_table(tbl) -> Iterator[Block]:
             span, continued = 1, False
             if tcpr is not None:
                 span = max(_val_int(tcpr.find(W + "gridSpan"), 1), 1)
-                vm = tcpr.find(W + "vMerge")
-                continued = vm is not None and vm.get(W + "val", "continue") == "continue"
-                if tcpr.find(W + "hMerge") is not None and \
-                        tcpr.find(W + "hMerge").get(W + "val", "continue") == "continue":
-                    continued = True  # legacy horizontal merge: the covered cell
-            row.append("" if continued else _cell_text(tc))
+                # vMerge: the cells below the top of a vertical merge; hMerge: legacy horizontal merge
+                continued = any(m is not None and m.get(W + "val", "continue") == "continue"
+                                for m in (tcpr.find(W + "vMerge"), tcpr.find(W + "hMerge")))
+            row.append("" if continued else _cell_text(tc, numbering))
             row.extend([""] * (span - 1))
         row.extend([""] * _grid_int(tr, "gridAfter"))
         rows.append(row)
@@ -242,15 +248,164 @@ def _val_int(el, default: int) -> int:
         return default
 
 
-def _cell_text(tc) -> str:
+def _cell_text(tc, numbering: "_Numbering") -> str:
     """A cell's paragraphs, one a line; a nested table becomes lines of its cells joined by spaces."""
     lines: list[str] = []
-    for block in _docx_blocks(tc):
+    for block in _docx_blocks(tc, numbering):
         if isinstance(block, Paragraph):
             lines.append(block.text)
         else:
             lines.extend(" ".join(c for c in row if c) for row in block.rows)
     return "\n".join(line for line in lines if line)
+
+
+class _Numbering:
+    """Word's automatic list numbers (一、 （一） 1. ①), which are not part of the paragraph text.
+
+    Counters are kept per abstract list, as Word does, so numbering continues across list instances
+    unless a ``startOverride`` restarts it. Bullets give no label.
+    """
+
+    def __init__(self, document):
+        from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+        self.nums: dict[str, tuple[str, dict[int, int]]] = {}  # numId → (abstractNumId, {ilvl: restart})
+        self.levels: dict[str, dict[int, tuple[str, str, int, str]]] = {}  # abstract → ilvl → (fmt, text, start, suff)
+        self.style_num: dict[str, tuple[str | None, int | None]] = {}
+        self.based_on: dict[str, str] = {}
+        self.counters: dict[str, dict[int, int]] = {}
+        self.started: set[str] = set()
+        try:
+            root = document.part.part_related_by(RT.NUMBERING).element
+        except KeyError:
+            return
+        for an in root.findall(W + "abstractNum"):
+            levels = self.levels.setdefault(an.get(W + "abstractNumId"), {})
+            for lvl in an.findall(W + "lvl"):
+                levels[_int_attr(lvl, "ilvl", 0)] = (
+                    _child_val(lvl, "numFmt") or "decimal", _child_val(lvl, "lvlText") or "",
+                    _val_int(lvl.find(W + "start"), 1), _child_val(lvl, "suff") or "tab")
+        for num in root.findall(W + "num"):
+            restarts = {_int_attr(o, "ilvl", 0): _val_int(o.find(W + "startOverride"), 1)
+                        for o in num.findall(W + "lvlOverride") if o.find(W + "startOverride") is not None}
+            self.nums[num.get(W + "numId")] = (_child_val(num, "abstractNumId") or "", restarts)
+        for style in document.styles.element.findall(W + "style"):
+            sid = style.get(W + "styleId")
+            if _child_val(style, "basedOn"):
+                self.based_on[sid] = _child_val(style, "basedOn")
+            numpr = style.find(f"{W}pPr/{W}numPr")
+            if numpr is not None:
+                ilvl = numpr.find(W + "ilvl")
+                self.style_num[sid] = (_child_val(numpr, "numId"), None if ilvl is None else _val_int(ilvl, 0))
+
+    def label(self, p) -> str:
+        if not self.nums:
+            return ""
+        num_id, ilvl = self._num_pr(p)
+        if not num_id or num_id == "0" or num_id not in self.nums:
+            return ""
+        abstract, restarts = self.nums[num_id]
+        levels = self.levels.get(abstract, {})
+        if ilvl not in levels:
+            return ""
+        counts = self.counters.setdefault(abstract, {})
+        if num_id not in self.started:
+            self.started.add(num_id)
+            for lv, start in restarts.items():
+                counts[lv] = start - 1
+        counts[ilvl] = counts.get(ilvl, levels[ilvl][2] - 1) + 1
+        for deeper in [k for k in counts if k > ilvl]:
+            del counts[deeper]
+        fmt, text, _, suff = levels[ilvl]
+        if fmt in ("bullet", "none"):
+            return ""
+
+        def sub(m: re.Match) -> str:
+            k = int(m.group(1)) - 1
+            lf = levels.get(k, ("decimal", "", 1, ""))
+            return _format_number(counts.get(k, lf[2]), lf[0])
+
+        label = re.sub(r"%([1-9])", sub, text)
+        return label + (" " if suff == "space" and label else "")
+
+    def _num_pr(self, p) -> tuple[str | None, int]:
+        ppr = p.find(W + "pPr")
+        numpr = None if ppr is None else ppr.find(W + "numPr")
+        num_id = ilvl = None
+        if numpr is not None:
+            num_id = _child_val(numpr, "numId")
+            ilvl = None if numpr.find(W + "ilvl") is None else _val_int(numpr.find(W + "ilvl"), 0)
+        style = _child_val(ppr, "pStyle") if ppr is not None else None
+        seen = set()
+        while style and style not in seen and (num_id is None or ilvl is None):
+            seen.add(style)
+            s_num, s_lvl = self.style_num.get(style, (None, None))
+            num_id = num_id if num_id is not None else s_num
+            ilvl = ilvl if ilvl is not None else s_lvl
+            style = self.based_on.get(style)
+        return num_id, ilvl or 0
+
+
+def _child_val(el, name: str) -> str | None:
+    child = el.find(W + name)
+    return None if child is None else child.get(W + "val")
+
+
+def _int_attr(el, name: str, default: int) -> int:
+    try:
+        return int(el.get(W + name))
+    except (TypeError, ValueError):
+        return default
+
+
+CN_DIGITS = "〇一二三四五六七八九"
+
+
+def _format_number(n: int, fmt: str) -> str:
+    """A list counter in a Word number format (decimal, chineseCounting, decimalEnclosedCircle …)."""
+    if fmt in ("chineseCounting", "chineseCountingThousand", "japaneseCounting", "taiwaneseCounting"):
+        return _chinese_count(n)
+    if fmt == "chineseLegalSimplified":  # 壹拾贰: the counting form in financial numerals
+        counted = _chinese_count(n)
+        return ("一" + counted if counted.startswith("十") else counted).translate(str.maketrans("〇一二三四五六七八九十百千", "零壹贰叁肆伍陆柒捌玖拾佰仟"))
+    if fmt in ("ideographDigital", "taiwaneseDigital", "japaneseDigitalTenThousand"):
+        return "".join(CN_DIGITS[int(d)] for d in str(n))
+    if fmt == "ideographTraditional":
+        return "甲乙丙丁戊己庚辛壬癸"[(n - 1) % 10]
+    if fmt == "ideographZodiac":
+        return "子丑寅卯辰巳午未申酉戌亥"[(n - 1) % 12]
+    if fmt.startswith("decimalEnclosedCircle") and 1 <= n <= 20:
+        return chr(0x2460 + n - 1)
+    if fmt == "decimalFullWidth":
+        return "".join(chr(0xFF10 + int(d)) for d in str(n))
+    if fmt == "decimalZero":
+        return f"{n:02d}"
+    if fmt in ("upperLetter", "lowerLetter") and n >= 1:
+        letter = chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+        return letter if fmt == "upperLetter" else letter.lower()
+    if fmt in ("upperRoman", "lowerRoman") and 1 <= n < 4000:
+        roman = ""
+        for value, sym in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
+                           (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+            count, n = divmod(n, value)
+            roman += sym * count
+        return roman if fmt == "upperRoman" else roman.lower()
+    return str(n)
+
+
+def _chinese_count(n: int) -> str:
+    """一 … 十 十一 … 二十一 … 一百零五: Word's chineseCounting up to 9999, digits beyond."""
+    if not 0 < n < 10000:
+        return str(n)
+    out, zero = "", False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        d, n = divmod(n, value)
+        if d:
+            out += ("零" if zero and out else "") + ("" if unit == "十" and d == 1 and not out else CN_DIGITS[d]) + unit
+            zero = False
+        elif out:
+            zero = True
+    return out
 
 
 # ---------------------------------------------------------------- xlsx
@@ -383,7 +538,7 @@ def read_pdf(data: bytes, path: str) -> RawDocument:
     """Text lines and ruled tables of every page, top to bottom; table regions are not repeated as text."""
     from jixiao.corpus.readers import sha256_of
 
-    if not data.strip():
+    if _blank(data):
         raise EmptyInputError("空文件 the .pdf file is empty", where=path)
     if b"%PDF-" not in data[:1024]:
         raise _not_a_package(data, path, "pdf") if not data.startswith(b"PK") else \

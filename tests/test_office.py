@@ -335,3 +335,53 @@ def test_bad_files_give_one_clear_line(tmp_path, name, make, error, says):
     line = str(info.value)
     assert "\n" not in line and line.startswith(f"{path}: [{error.code}]") and says in line
     assert re.search(r"[\u4e00-\u9fff]", line), "the message carries Chinese as well as English"
+
+
+def test_docx_automatic_list_numbers_are_rendered_into_the_text():
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    levels = [("chineseCounting", "%1、"), ("chineseCounting", "（%2）"), ("decimal", "%3."), ("bullet", "•")]
+    abstract = parse_xml(f'<w:abstractNum {w} w:abstractNumId="90">' + "".join(
+        f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{f}"/><w:lvlText w:val="{t}"/></w:lvl>'
+        for i, (f, t) in enumerate(levels)) + "</w:abstractNum>")
+
+    def numbered(d, text, ilvl=None, style=None):
+        p = d.add_paragraph(text, style=style)
+        if ilvl is not None:
+            p._p.get_or_add_pPr().append(parse_xml(
+                f'<w:numPr {w}><w:ilvl w:val="{ilvl}"/><w:numId w:val="90"/></w:numPr>'))
+
+    def build(d):
+        root = d.part.numbering_part.element
+        root.insert(0, abstract)
+        root.append(parse_xml(f'<w:num {w} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+        style = d.styles.add_style("分项标题", WD_STYLE_TYPE.PARAGRAPH)
+        style.element.get_or_add_pPr().append(parse_xml(
+            f'<w:numPr {w}><w:ilvl w:val="1"/><w:numId w:val="90"/></w:numPr>'))
+        numbered(d, "总体绩效目标", 0)
+        numbered(d, "全市安全生产形势持续稳定好转", style="分项标题")  # numbered through its style
+        numbered(d, "", 2)  # an empty numbered paragraph still takes its number
+        numbered(d, "固定资产日常管理", 2)
+        numbered(d, "要点", 3)
+        numbered(d, "防范化解自然灾害风险", style="分项标题")
+        numbered(d, "工作保障措施", 0)
+        numbered(d, "严格落实安全生产责任", 1)
+        numbered(d, "不编号的段落")
+    assert [b.text for b in read_docx(_docx(build), "t.docx").blocks] == [
+        "一、总体绩效目标", "（一）全市安全生产形势持续稳定好转", "2.固定资产日常管理", "要点",
+        "（二）防范化解自然灾害风险", "二、工作保障措施", "（一）严格落实安全生产责任", "不编号的段落"]
+
+
+@pytest.mark.parametrize("n, fmt, shown", [
+    (1, "chineseCounting", "一"), (10, "chineseCounting", "十"), (11, "chineseCounting", "十一"),
+    (21, "chineseCountingThousand", "二十一"), (105, "chineseCounting", "一百零五"), (110, "chineseCounting", "一百一十"),
+    (12, "chineseLegalSimplified", "壹拾贰"), (3, "ideographTraditional", "丙"), (20, "ideographDigital", "二〇"),
+    (3, "decimalEnclosedCircleChinese", "③"), (7, "decimal", "7"), (28, "upperLetter", "BB"),
+    (14, "lowerRoman", "xiv"), (4, "decimalZero", "04"),
+])
+def test_word_list_number_formats(n, fmt, shown):
+    from jixiao.corpus.office import _format_number
+
+    assert _format_number(n, fmt) == shown
