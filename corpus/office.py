@@ -359,6 +359,7 @@ def _int_attr(el, name: str, default: int) -> int:
 
 
 CN_DIGITS = "〇一二三四五六七八九"
+LEGAL_DIGITS = str.maketrans("〇一二三四五六七八九十百千", "零壹贰叁肆伍陆柒捌玖拾佰仟")
 
 
 def _format_number(n: int, fmt: str) -> str:
@@ -367,7 +368,7 @@ def _format_number(n: int, fmt: str) -> str:
         return _chinese_count(n)
     if fmt == "chineseLegalSimplified":  # 壹拾贰: the counting form in financial numerals
         counted = _chinese_count(n)
-        return ("一" + counted if counted.startswith("十") else counted).translate(str.maketrans("〇一二三四五六七八九十百千", "零壹贰叁肆伍陆柒捌玖拾佰仟"))
+        return ("一" + counted if counted.startswith("十") else counted).translate(LEGAL_DIGITS)
     if fmt in ("ideographDigital", "taiwaneseDigital", "japaneseDigitalTenThousand"):
         return "".join(CN_DIGITS[int(d)] for d in str(n))
     if fmt == "ideographTraditional":
