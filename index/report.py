@@ -41,7 +41,9 @@ def budget_text(b: dict[str, Any]) -> str:
     if b.get("from") is None and b.get("to") is None:
         return "无预算数"
     s = f"{num(b.get('from')) or '—'} → {num(b.get('to')) or '—'} {b.get('unit', '万元')}"
-    if b.get("change") is not None:
+    if b.get("change") == 0:
+        s += "（不变）"
+    elif b.get("change") is not None:
         s += f"（{signed(b['change'])}" + (f"，{signed(b['pct'])}%" if b.get("pct") is not None else "") + "）"
     return s
 
@@ -228,7 +230,12 @@ def write_xlsx_report(result: dict[str, Any], path: str) -> None:
 # ---------------------------------------------------------------- markdown
 
 def _md(v: Any) -> str:
-    return num(v).replace("|", "\\|").replace("\n", " ").replace("\r", " ")
+    """A table cell or heading: pipes and angle brackets backslash-escaped (CommonMark shows them
+    literally, so planted HTML never renders), line breaks flattened."""
+    s = num(v).replace("\\", "\\\\")
+    for ch in "|<>":
+        s = s.replace(ch, "\\" + ch)
+    return s.replace("\r", " ").replace("\n", " ")
 
 
 def _md_table(columns: list[str], rows: Iterable[list[Any]]) -> list[str]:
@@ -335,7 +342,8 @@ tr.same td{color:var(--muted)}
 .s-added{background:#1565c0}.s-removed{background:#6d4c41}.s-changed{background:#ef6c00}.s-same{background:#9e9e9e}
 .c-raised{color:#2e7d32;font-weight:600}.c-lowered{color:#c62828;font-weight:600}.c-modified{color:#ef6c00}
 .muted{color:var(--muted)}
-svg{width:100%;height:auto;display:block}svg text{font-size:12px;fill:#424242}
+svg{width:100%;max-width:560px;height:auto;display:block;margin:.3rem 0}svg text{font-size:13px;fill:#424242}
+*{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 .legend span{display:inline-block;margin-right:.8rem;font-size:.85rem}
 .legend i{display:inline-block;width:.8rem;height:.8rem;margin-right:.25rem;vertical-align:-1px}
 @media (max-width:600px){body{font-size:14px;padding:.6rem}th,td{padding:.25rem .3rem}}
@@ -371,22 +379,23 @@ def _change_cell(row: dict[str, Any]) -> str:
 def budget_chart(labels: list[str], series: list[tuple[str, list[float | None]]], unit: str = "万元") -> str:
     """Horizontal grouped bars: one group per project, one bar per year; labels above the bars
     (long Chinese names stay readable on a phone). All text is escaped."""
-    width, label_w = 640, 0
-    bar_h, gap = 11, 4
-    group_h = 16 + len(series) * (bar_h + 2) + gap
+    # 420 units wide and at most 560px on screen: 13px text stays legible on a phone and modest on a desktop.
+    width = 420
+    bar_h, gap = 11, 5
+    group_h = 17 + len(series) * (bar_h + 2) + gap
     values = [v for _, vs in series for v in vs if v is not None]
     vmax = max(values) if values else 0
     if not labels or vmax <= 0:
         return '<p class="muted">无预算数据 no budget figures.</p>'
-    scale = (width - label_w - 90) / vmax
+    scale = (width - 60) / vmax
     parts = [f'<svg viewBox="0 0 {width} {len(labels) * group_h + 4}" role="img" aria-label="预算对比 budget by project">']
     for k, name in enumerate(labels):
         y = k * group_h
-        short = name if len(name) <= 28 else name[:27] + "…"
+        short = name if len(name) <= 30 else name[:29] + "…"
         parts.append(f'<text x="0" y="{y + 12}"><title>{e(name)}</title>{e(short)}</text>')
         for s, (year, vs) in enumerate(series):
             v = vs[k]
-            by = y + 16 + s * (bar_h + 2)
+            by = y + 17 + s * (bar_h + 2)
             color = YEAR_COLORS[s % len(YEAR_COLORS)]
             if v is None:
                 parts.append(f'<text x="0" y="{by + bar_h - 1}" class="muted">{e(year)}：—</text>')
@@ -406,8 +415,8 @@ def change_chart(counts: list[tuple[str, int]]) -> str:
     total = sum(c for _, c in counts)
     if not total:
         return '<p class="muted">无指标 no indicators.</p>'
-    width, x = 640.0, 0.0
-    parts = ['<svg viewBox="0 0 640 30" role="img" aria-label="指标变化方向 direction of target changes">']
+    width, x = 420.0, 0.0
+    parts = ['<svg viewBox="0 0 420 30" role="img" aria-label="指标变化方向 direction of target changes">']
     for key, c in counts:
         if not c:
             continue
