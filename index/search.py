@@ -69,6 +69,7 @@ def plain_query(schema, text: str):
 def parse_user_query(schema, text: str):
     """User query → (whoosh query, note). Malformed syntax is searched as plain words (note says so)."""
     from whoosh import qparser
+    from whoosh import query as Q
 
     from jixiao.pipeline.segment import fold_width
 
@@ -87,7 +88,7 @@ def parse_user_query(schema, text: str):
         else:
             if _has_error(parsed):
                 problem = "a value the field cannot take"
-            elif parsed.is_empty() if hasattr(parsed, "is_empty") else False:
+            elif parsed is Q.NullQuery:
                 problem = "nothing searchable"
             else:
                 return parsed, None

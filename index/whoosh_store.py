@@ -372,16 +372,22 @@ class WhooshStore:
         from whoosh import sorting
 
         q = self.parse_query(query)
-        if isinstance(q, Q.Every):
-            q = Q.Or([Q.Term("kind", "indicator"), Q.Term("kind", "narrative")])
+        searchable = Q.Or([Q.Term("kind", "indicator"), Q.Term("kind", "narrative")])
         conds = self.filter_query(filters)
+        if isinstance(q, Q.Every):
+            q = searchable
+        elif _has_not(q):  # a negation alone would also match the document and blob records
+            conds.append(searchable)
         # Filters go into the query (constant score) rather than ``filter=``: whoosh materializes a
         # filter as a set of every matching docnum, which costs O(index) per query.
         full = Q.And([q] + [Q.ConstantScoreQuery(c, 0.0) for c in conds]) if conds else q
         s = self._get_searcher()
+        terms = {t for f, t in q.iter_all_terms() if f == "text"} if hasattr(q, "iter_all_terms") else set()
+        phrases = required_phrases(q)
+        if phrases:
+            return self._search_verified(query, full, phrases, terms, limit)
         facets = {name: sorting.FieldFacet(name, maptype=sorting.Count) for name in FACETS}
         res = s.search(full, limit=max(1, limit), groupedby=facets)
-        terms = {t for f, t in q.iter_all_terms() if f == "text"} if hasattr(q, "iter_all_terms") else set()
         hits = [self._hit(h.fields(), h.score, terms) for h in res[: max(0, limit)]]
         out_facets = {}
         for name in FACETS:
@@ -389,17 +395,43 @@ class WhooshStore:
             for k, n in res.groups(name).items():
                 label = _facet_key(k)
                 counts[label] = counts.get(label, 0) + n
-            out_facets[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+            out_facets[name] = _sorted_counts(counts)
         return SearchResult(query=query, total=len(res), hits=hits, facets=out_facets)
+
+    def _search_verified(self, query: str, full, phrases: list[tuple[str, str]], terms: set,
+                         limit: int) -> SearchResult:
+        """Phrase hits checked against the stored text.
+
+        Sub-words share their parent word's position, so whoosh also accepts 安全|管理 in
+        安全生产|管理水平; a real phrase must occur in the text (punctuation and spaces aside).
+        """
+        from collections import Counter
+
+        res = self._get_searcher().search(full, limit=None)
+        kept = []
+        counts = {name: Counter() for name in FACETS}
+        for h in res:
+            f = h.fields()
+            texts = {"text": _key(self._text_of(f)), "project": _key(f.get("project") or "")}
+            if all(p in texts.get(field, "") for field, p in phrases):
+                kept.append((f, h.score))
+                for name in FACETS:
+                    counts[name][_facet_key(f.get(name))] += 1
+        hits = [self._hit(f, score, terms) for f, score in kept[: max(0, limit)]]
+        return SearchResult(query=query, total=len(kept), hits=hits,
+                            facets={name: _sorted_counts(c) for name, c in counts.items()})
+
+    @staticmethod
+    def _text_of(f: dict[str, Any]) -> str:
+        if f.get("kind") == "indicator":
+            return indicator_text(f.get("level3"), f.get("description"), f.get("value"))
+        return f.get("clause") or ""
 
     def _hit(self, f: dict[str, Any], score: float | None, terms: set) -> dict[str, Any]:
         from jixiao.index.search import make_snippet
 
         kind = f.get("kind")
-        if kind == "indicator":
-            text = indicator_text(f.get("level3"), f.get("description"), f.get("value"))
-        else:
-            text = f.get("clause") or ""
+        text = self._text_of(f)
         hit = {"score": round(float(score or 0.0), 3), "kind": kind, "year": f.get("year"),
                "region": f.get("region"), "department": f.get("department"), "project": f.get("project"),
                "level1": f.get("level1"), "level2": f.get("level2"), "level3": f.get("level3"),
@@ -477,6 +509,34 @@ class WhooshStore:
                 "narrative": sum(i.get("narrative", 0) for i in info),
                 "departments": len({r.get("department") for r in recs if r.get("department")}),
                 "years": len({r.get("year") for r in recs if r.get("year") is not None})}
+
+
+def _key(s: str) -> str:
+    """Text reduced to what phrases compare: folded, lower-cased, letters, digits, % and decimal points."""
+    from jixiao.index.analysis import normalize
+
+    return "".join(ch for ch in normalize(s) if ch.isalnum() or ch in "%‰.")
+
+
+def required_phrases(q) -> list[tuple[str, str]]:
+    """(field, key) of every phrase the query requires (the phrase itself, or under And)."""
+    from whoosh import query as Q
+
+    if isinstance(q, Q.Phrase):
+        return [(q.fieldname, _key("".join(q.words)))]
+    if isinstance(q, Q.And):
+        return [p for c in q.children() for p in required_phrases(c)]
+    return []
+
+
+def _has_not(q) -> bool:
+    from whoosh import query as Q
+
+    return isinstance(q, Q.Not) or any(_has_not(c) for c in q.children())
+
+
+def _sorted_counts(counts: dict[str, int]) -> dict[str, int]:
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def _facet_key(k: Any) -> str:
