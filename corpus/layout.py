@@ -1,0 +1,995 @@
+"""Layout recognition: a RawDocument (paragraphs and tables) becomes a Document.
+
+Real 绩效 tables arrive in many shapes: Word text exports (one cell per tab-led line), ``a | b``
+rows, one cell per line or per paragraph, rows split on single spaces, a whole table flattened on
+one line, merged category cells left blank, padding cells from merged columns. The reader keeps
+the cells it can see; this module finds indicator tables by their header (一级指标/二级指标/三级指标/
+指标值/实际完成值/分值/得分 …) and reads the rows in one of three modes:
+
+* ``row``: rows with reliable boundaries (tables, pipe rows, space-separated lines). Leading cells
+  that are category labels set the level, the rest are aligned to the header's columns by type
+  (a number fits 分值, ``≥95%`` fits 指标值, a long phrase fits 三级指标) so padding and missing
+  cells do not shift values.
+* ``cells``: one cell per line/paragraph with empty cells written out; rows are cut by count.
+* ``tokens``: a table flattened into one run of words; rows are cut where a word stops fitting.
+
+Project fields (项目编码, 项目名称, 预算数, 财政资金, 资金支出计划, 目标1…) are read as key → next cell, and
+narrative sections from ``（一）heading`` / ``绩效目标：`` / ``绩效指标：`` paragraphs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from jixiao.corpus import metadata as meta_mod
+from jixiao.corpus.blocks import Paragraph, RawDocument, Table
+from jixiao.document import Budget, Document, Indicator, Project, ScheduleItem, Section, Source
+
+# Labels and headers only (never output text): traditional → simplified for the characters they use.
+_T2S = str.maketrans(dict(zip(
+    "級標屬號績質數時產滿經濟會態續響務對實際內說類單權資項稱預總額財編碼門評價體備註據確準設計劃進達構與響益義",
+    "级标属号绩质数时产满经济会态续响务对实际内说类单权资项称预总额财编码门评价体备注据确准设计划进达构与响益义")))
+_WS = re.compile(r"\s+")
+_SCORE = re.compile(r"[（(]\s*\d+(?:\.\d+)?\s*分?\s*[）)]")
+_ENUM = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]+[）)、.．]|[①-⑩])\s*")
+_PREFIX_N = re.compile(r"^\s*(?:指标|指標)\s*\d+\s*[:：]?\s*")
+_MARKS = "★☆*＊※●◆"
+
+
+def key(text: str | None) -> str:
+    """Comparable form of a label or header cell: no spaces, simplified, half-width brackets."""
+    if not text:
+        return ""
+    s = _WS.sub("", text.translate(_T2S))
+    return s.replace("（", "(").replace("）", ")").replace("：", ":").strip(":")
+
+
+# ---------------------------------------------------------------- headers
+
+_HEADER: dict[str, str] = {}
+for _role, _names in {
+    "level1": "一级指标 一级 一级指标名称 一级目标",
+    "level2": "二级指标 二级 二级指标名称 二级目标",
+    "level3": "三级指标 三级 指标名称 三级指标名称 具体指标 绩效指标名称 三级目标",
+    "description": "指标内容 指标描述 指标解释 指标说明 绩效指标描述 绩效指标描述(指标内容) 指标定义 指标概述",
+    "value": "指标值 目标值 年度指标值 指标值及单位 年度数值 绩效目标值 预期目标值 年度目标值 全年目标值 计划值 "
+             "预期指标值 指标目标值 预期值 年度预期指标值 计划目标值 目标值及单位",
+    "actual": "实际完成值 完成值 全年实际值 全年完成值 实际完成指标值 实际值 全年实际完成值 实际完成 年度实际完成值 "
+              "实际完成情况 实际完成数",
+    "weight": "分值 权重 权重(%) 指标分值 指标权重 权重分值",
+    "score": "得分 评分 自评得分 实际得分",
+    "basis": "指标确定依据 绩效标准 确定依据 指标值确定依据 评分标准 评(扣)分标准 指标来源 评分规则 计分方法",
+    "unit": "度量单位 计量单位 单位",
+    "nature": "指标性质 指标属性 指标值类型 指标类型 指标方向",
+    "code": "指标编码 序号 编号 指标代码",
+    "note": "备注 说明",
+    "skip": "绩效指标 年度绩效指标 本年度绩效指标 当年绩效指标 年度绩效指标完成情况 绩效指标完成情况 绩效指标体系",
+}.items():
+    for _n in _names.split():
+        _HEADER[key(_n)] = _role
+DATA_ROLES = ("level3", "description", "value", "actual", "weight", "score", "basis", "unit", "nature", "code",
+              "note", "deviation")
+TEXT_ROLES = ("level3", "description", "basis", "note", "deviation")  # may hold several words
+OPTIONAL_IN_TOKENS = ("description", "basis", "note", "deviation", None)
+
+
+def header_role(cell: str) -> str | None:
+    k = key(cell)
+    if not k:
+        return None
+    role = _HEADER.get(k)
+    if role:
+        return role
+    if k.startswith(("偏差原因", "未完成原因", "偏差原因分析")) or (len(k) <= 16 and "改进措施" in k):
+        return "deviation"
+    return None
+
+
+def is_header(roles: list[str | None]) -> bool:
+    present = {r for r in roles if r and r != "skip"}
+    if len(present) < 3:
+        return False
+    return "level3" in present or ("value" in present and present & {"level1", "level2"})
+
+
+# ---------------------------------------------------------------- category labels
+
+@dataclass(frozen=True)
+class Label:
+    raw: str
+    levels: frozenset  # {1}, {2} or {1, 2}
+    key: str  # normalized for the taxonomy
+
+
+class Labels:
+    """Recognizes first/second-level category labels, as written in real tables."""
+
+    def __init__(self):
+        from jixiao.pipeline.taxonomy import clean_label, load_taxonomy
+
+        self.tax = load_taxonomy()
+        self._clean = clean_label
+        syn = self.tax.data["synonyms"]
+        self.l1 = {clean_label(s) for canon, alts in syn["first_level"].items()
+                   if canon in ("产出指标", "效益指标", "满意度指标", "成本指标") for s in list(alts) + [canon]}
+        self.l2 = {clean_label(s) for cid, alts in syn["second_level"].items()
+                   for s in list(alts or []) + [self.tax.categories[cid].name]}
+        self._cache: dict[str, Label | None] = {}
+
+    def normal(self, raw: str) -> str:
+        s = self._clean(raw.translate(_T2S)).strip(_MARKS)
+        s = s.replace("目标", "指标") if s.endswith(("目标", "目标指标")) else s
+        if s.endswith("值") and len(s) >= 3 and not s.endswith(("指标值", "目标值")):
+            s = s[:-1] + "指标"  # 2025 Shandong forms write 数量值/产出值 for 数量指标/产出指标
+        return s
+
+    def __call__(self, raw: str | None) -> Label | None:
+        if not raw or len(raw) > 40:
+            return None
+        if raw in self._cache:
+            return self._cache[raw]
+        s = self.normal(raw)
+        levels = set()
+        if s in self.l1 or s + "指标" in self.l1:
+            levels.add(1)
+        if s in self.l2 or s + "指标" in self.l2:
+            levels.add(2)
+        lab = Label(_WS.sub(" ", raw).strip(), frozenset(levels), s) if levels else None
+        self._cache[raw] = lab
+        return lab
+
+    def level1(self, lab: Label | None) -> str | None:
+        return self.tax.canonical_level1(lab.key) if lab else None
+
+    def level2(self, lab: Label | None, l1: Label | None) -> str | None:
+        if not lab:
+            return None
+        return self.tax.canonical_level2(lab.key, l1.key if l1 else None)
+
+
+# ---------------------------------------------------------------- cell typing
+
+_OP = re.compile(r"^\s*(?:[≥≤<>=＞＜≧≦]|不低于|不少于|不高于|不超过|不大于|不小于|达到|大于|小于|低于|高于|超过|控制在|"
+                 r"小于等于|大于等于)")
+_NUM = re.compile(r"^[+-]?[\d,，]*\.?\d+$")
+_DIGIT_UNIT = re.compile(r"^[≥≤<>=＞＜≧≦约]*\s*[\d.,，]+\s*[%％‰]?\s*[^\d\s]{0,6}$")
+_UNITS = {"%", "％", "‰", "个", "人", "次", "元", "万元", "天", "年", "月", "日", "件", "份", "家", "户", "亩", "平方米",
+          "米", "公里", "千米", "吨", "辆", "台", "套", "座", "所", "名", "人次", "场", "期", "项", "册", "小时", "分钟",
+          "万人", "万", "条", "处", "篇", "本", "头", "只", "批", "公斤", "斤", "立方米", "千瓦", "张", "间", "班"}
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _han(t: str) -> int:
+    return len(_HAN.findall(t))
+
+
+def value_like(t: str) -> bool:
+    t = t.strip()
+    if not t:
+        return False
+    if _OP.match(t) or _NUM.match(t) or _DIGIT_UNIT.match(t):
+        return True
+    return bool(re.search(r"\d", t)) and _han(t) <= 6
+
+
+def compat(role: str | None, t: str) -> float:
+    """How well text ``t`` fits a column of ``role`` (higher is better, negative is a misfit)."""
+    t = t.strip()
+    num = bool(_NUM.match(t))
+    vl = value_like(t)
+    han = _han(t)
+    if role == "level3":
+        if num:
+            return -3
+        if vl:
+            return -0.5
+        return 2 if han >= 4 else 1
+    if role == "description":
+        if num:
+            return -2
+        return 1.2 if han >= 4 else (0.6 if vl else 0.8)
+    if role in ("value", "actual"):
+        if vl:
+            return 3
+        if len(t) <= 12:
+            return 1.5
+        return 0.8
+    if role in ("weight", "score"):
+        try:
+            return 3 if num and float(t.replace(",", "")) <= 100 else -3
+        except ValueError:
+            return -3
+    if role == "unit":
+        return 2.5 if len(t) <= 6 and not re.search(r"\d", t) and (t in _UNITS or "/" in t) else -3
+    if role == "nature":
+        return 3 if key(t) in ("定性", "定量") else -3
+    if role == "code":
+        return 2 if re.fullmatch(r"[A-Za-z]*\d+[A-Za-z\d.-]*", t) else -3
+    if role in ("basis", "note", "deviation"):
+        return 0.8 if han else 0.2
+    return 0.1
+
+
+_EMPTY_PENALTY = {"level3": -4.0, "value": -1.0}
+_EMPTY_DEFAULT = -0.3
+
+
+def align(tokens: list[str], roles: list[str | None]) -> dict[int, str]:
+    """Assign tokens, in order, to columns: text columns may take several words, others one or none."""
+    k, n = len(tokens), len(roles)
+    if not k or not n:
+        return {}
+    NEG = float("-inf")
+    best = [[NEG] * (n + 1) for _ in range(k + 1)]
+    back = [[0] * (n + 1) for _ in range(k + 1)]
+    best[0][0] = 0.0
+    for j in range(1, n + 1):
+        role = roles[j - 1]
+        multi = role in TEXT_ROLES or j == n
+        for i in range(k + 1):
+            # column j-1 takes tokens[s:i]
+            cand = best[i][j - 1] + _EMPTY_PENALTY.get(role, _EMPTY_DEFAULT) if best[i][j - 1] > NEG else NEG
+            arg = i
+            lo = 0 if multi else max(0, i - 1)
+            for s in range(i - 1, lo - 1, -1):
+                if best[s][j - 1] == NEG:
+                    continue
+                span = tokens[s:i]
+                sc = best[s][j - 1] + compat(role, " ".join(span)) - 1.0 * (len(span) - 1)
+                if sc > cand:
+                    cand, arg = sc, s
+            best[i][j] = cand
+            back[i][j] = arg
+    out: dict[int, str] = {}
+    i = k
+    for j in range(n, 0, -1):
+        s = back[i][j]
+        if s < i:
+            out[j - 1] = " ".join(tokens[s:i])
+        i = s
+    return out
+
+
+# ---------------------------------------------------------------- text helpers
+
+def join_lines(s: str) -> str:
+    """A cell wrapped over lines: glue CJK pieces directly, others with a space."""
+    if "\n" not in s:
+        return s.strip()
+    parts = [p.strip() for p in s.split("\n") if p.strip()]
+    out = parts[0] if parts else ""
+    for p in parts[1:]:
+        glue = "" if (_HAN.match(out[-1:]) or _HAN.match(p[:1]) or out[-1:] in "，,、（(“") else " "
+        out += glue + p
+    return out
+
+
+def clean_name(s: str) -> str:
+    s = join_lines(s).strip()
+    s = _PREFIX_N.sub("", s)
+    return s.lstrip(_MARKS).strip()
+
+
+def tokens_of(line: str) -> list[str]:
+    """Split a row written on one line: tabs if any, else runs of whitespace."""
+    if "\t" in line:
+        return [c.strip() for c in line.split("\t") if c.strip()]
+    return [t for t in _WS.split(line.replace("\u3000", " ")) if t]
+
+
+def merge_fragments(tokens: list[str], labels: Labels) -> list[str]:
+    """Rejoin words split by spaces: 产 出 指 标 → 产出指标, 效果指 标 → 效果指标, 一级 指标 → 一级指标."""
+    out: list[str] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        t = tokens[i]
+        # a run of single characters
+        if len(t) == 1 and _HAN.match(t):
+            j = i
+            while j < n and len(tokens[j]) == 1 and _HAN.match(tokens[j]):
+                j += 1
+            if j - i >= 2:
+                run = "".join(tokens[i:j])
+                if j < n and _SCORE.fullmatch(tokens[j]):
+                    run += tokens[j]
+                    j += 1
+                out.append(run)
+                i = j
+                continue
+        merged = False
+        for width in (3, 2):
+            if i + width <= n:
+                cand = "".join(tokens[i:i + width])
+                if len(cand) <= 14 and (header_role(cand) or labels(cand)) and not (
+                        header_role(t) or labels(t)):
+                    out.append(cand)
+                    i += width
+                    merged = True
+                    break
+        if merged:
+            continue
+        out.append(t)
+        i += 1
+    return out
+
+
+# ---------------------------------------------------------------- the table reader
+
+@dataclass
+class _Row:
+    l1: Label | None
+    l2: Label | None
+    cells: dict[str, str] = field(default_factory=dict)
+
+
+class TableReader:
+    """Reads indicator rows after a header, in one of the modes described in the module docstring."""
+
+    def __init__(self, roles: list[str | None], labels: Labels, mode: str, state=None):
+        self.labels = labels
+        self.mode = mode
+        self.raw_roles = roles
+        self.roles = self._data_roles(roles)
+        # 中期 | 年度 blocks side by side: the second block's labels trail each row
+        self.two_blocks = len([r for r in roles if r == "level3"]) > 1 or any(
+            r in ("level1", "level2") for r in roles[roles.index("level3") + 1:] if "level3" in roles)
+        self.rows: list[_Row] = []
+        self.l1: Label | None = state[0] if state else None
+        self.l2: Label | None = state[1] if state else None
+        self.pending: list[str] = []  # cells mode: the row being filled
+        self.prev_was_label = False
+        self.lead: list[_Row] = []  # rows seen before any category (column-scrambled text)
+
+    @staticmethod
+    def _data_roles(roles: list[str | None]) -> list[str | None]:
+        out: list[str | None] = []
+        seen = set()
+        started = False
+        for r in roles:
+            if r in ("level1", "level2", "skip"):
+                if started:
+                    break  # a second block of columns (中期 | 年度 side by side): read the first only
+                continue
+            if r is not None and r in seen:
+                break
+            if r == "level3":
+                started = True
+            if r is not None:
+                seen.add(r)
+            out.append(r)
+        while out and out[0] is None:
+            out.pop(0)
+        return out
+
+    # -- labels
+    def _apply_labels(self, labs: list[Label], positions: list[int] | None = None) -> None:
+        if len(labs) >= 2:
+            a, b = labs[-2], labs[-1]
+            if 1 in a.levels:
+                self.l1, self.l2 = a, b
+                return
+            labs = [b]
+        lab = labs[0]
+        lvl = self._level_of(lab, positions[0] if positions else None)
+        if lvl == 1:
+            self.l1, self.l2 = lab, None
+        else:
+            self.l2 = lab
+
+    def _level_of(self, lab: Label, position: int | None) -> int:
+        if lab.levels == {1}:
+            return 1
+        if lab.levels == {2}:
+            return 2
+        if position is not None:
+            if position < len(self.raw_roles) and self.raw_roles[position] in ("level1", "level2"):
+                return 1 if self.raw_roles[position] == "level1" else 2
+        if self.prev_was_label and self.l1 is not None and self.l2 is None:
+            return 2
+        cur = self.labels.level1(self.l1)
+        canon1 = self.labels.level1(lab)
+        if canon1 == "成本指标":
+            return 2 if cur == "产出指标" else 1
+        if canon1 == "满意度指标":
+            return 2 if cur == "满意度指标" and self.l2 is None else 1
+        return 1
+
+    # -- rows
+    def _emit(self, cells: dict[str, str]) -> None:
+        cells = {r: v for r, v in cells.items() if r and v and v.strip()}
+        name = clean_name(cells.get("level3", ""))
+        if not name or name in ("……", "…", "-", "/") or _NUM.match(name):
+            return
+        cells["level3"] = name
+        row = _Row(self.l1, self.l2, cells)
+        if self.l1 is None and self.l2 is None:
+            self.lead.append(row)
+        self.rows.append(row)
+
+    def _merge_into_last(self, tokens: list[str]) -> bool:
+        """A row split over two blocks: value-like leftovers fill the previous row's empty columns."""
+        if not self.rows or not tokens or not all(value_like(t) or key(t) in ("定性", "定量") for t in tokens):
+            return False
+        last = self.rows[-1]
+        filled = [i for i, r in enumerate(self.roles) if r in last.cells]
+        start = (max(filled) + 1) if filled else 0
+        free = self.roles[start:]
+        if len(free) < len(tokens):
+            return False
+        got = align(tokens, free)
+        if not got or any(compat(free[i], v) < 0 for i, v in got.items()):
+            return False
+        for i, v in got.items():
+            if free[i]:
+                last.cells[free[i]] = v
+        return True
+
+    def feed_row(self, cells: list[str]) -> None:
+        """A row with reliable boundaries (a table row or one line of space-separated cells)."""
+        cells = [join_lines(c) for c in cells]
+        while cells and not cells[-1]:
+            cells.pop()
+        if not cells:
+            return
+        roles = self.raw_roles
+        if len(cells) <= len(roles) and self._positional(cells):
+            labs, pos, data = [], [], {}
+            for i, c in enumerate(cells):
+                if not c:
+                    continue
+                if roles[i] in ("level1", "level2"):
+                    labs.append(self.labels(c))
+                    pos.append(i)
+                elif roles[i] in DATA_ROLES:
+                    data[roles[i]] = c
+            if labs:
+                self._apply_labels(labs, pos)
+            self.prev_was_label = bool(labs) and not data
+            self._emit(data)
+            return
+        toks = [c for c in cells if c]
+        # leading serial number or indicator code
+        code = None
+        if "code" in self.raw_roles and len(toks) > 1 and compat("code", toks[0]) > 0 and not self.labels(toks[0]):
+            code = toks.pop(0)
+        labs, pos = [], []
+        while toks and self.labels(toks[0]) and len(labs) < 2:
+            labs.append(self.labels(toks.pop(0)))
+            pos.append(cells.index(labs[-1].raw) if labs[-1].raw in cells else None)
+        while toks and key(toks[-1]) in ("指标",) and labs:
+            toks.pop()
+        while self.two_blocks and len(toks) > 1 and self.labels(toks[-1]):
+            toks.pop()  # repeated labels of a second column block
+        if labs:
+            self._apply_labels(labs, pos if len(cells) == len(self.raw_roles) else None)
+        if not toks:
+            self.prev_was_label = bool(labs)
+            return
+        self.prev_was_label = False
+        if not labs and self._merge_into_last(toks):
+            return
+        got = align(toks, self.roles)
+        data = {self.roles[i]: v for i, v in got.items() if self.roles[i]}
+        if code:
+            data.setdefault("code", code)
+        self._emit(data)
+
+    def _positional(self, cells: list[str]) -> bool:
+        """Cells line up with the header: labels only under 一级/二级, data only under data columns."""
+        roles = self.raw_roles
+        saw_name = False
+        for i, c in enumerate(cells):
+            if not c:
+                continue
+            r = roles[i]
+            is_lab = self.labels(c) is not None
+            if r in ("level1", "level2"):
+                if not is_lab:
+                    return False
+            elif r == "skip" or (is_lab and r != "level3"):
+                return False
+            elif r == "level3":
+                if is_lab and not any(cells[i + 1:]):
+                    return False
+                saw_name = True
+        return saw_name or all(not c or roles[i] in ("level1", "level2") for i, c in enumerate(cells))
+
+    # -- cell streams
+    def feed_cell(self, cell: str) -> None:
+        """One cell of a table written one cell per line (empty cells written out)."""
+        cell = join_lines(cell)
+        lab = self.labels(cell) if cell else None
+        if lab:
+            self._flush()
+            self._apply_labels([lab])
+            self.prev_was_label = True
+            return
+        if self.prev_was_label and key(cell) == "指标":
+            return  # the second line of a wrapped label (经济效益 / 指标)
+        self.prev_was_label = False
+        if not self.pending:
+            if not cell:
+                return
+            if _NUM.match(cell) and self.rows and self._merge_into_last([cell]):
+                return
+        self.pending.append(cell)
+        if len(self.pending) >= len(self.roles):
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.pending:
+            self._emit({self.roles[i]: c for i, c in enumerate(self.pending) if i < len(self.roles)})
+            self.pending = []
+
+    # -- flattened token runs
+    def feed_tokens(self, tokens: list[str]) -> None:
+        core = [r for r in self.roles if r not in OPTIONAL_IN_TOKENS]
+        if "level3" not in core:
+            core.insert(0, "level3")
+        row: dict[str, str] | None = None
+        pos = 0
+        for t in merge_fragments(tokens, self.labels):
+            lab = self.labels(t)
+            if lab:
+                if row:
+                    self._emit(row)
+                row = None
+                self._apply_labels([lab])
+                self.prev_was_label = True
+                continue
+            if self.prev_was_label and key(t) == "指标":
+                continue
+            if header_role(t) and not row:
+                continue
+            self.prev_was_label = False
+            placed = False
+            if row is not None:
+                for q in range(pos, len(core)):
+                    sc = compat(core[q], t)
+                    if core[q] != "level3" and sc >= 1:
+                        row[core[q]] = t
+                        pos = q + 1
+                        placed = True
+                        break
+                    if core[q] not in ("weight", "score", "unit", "nature", "actual"):
+                        break
+            if not placed:
+                if row:
+                    self._emit(row)
+                row = {"level3": t}
+                pos = core.index("level3") + 1
+        if row:
+            self._emit(row)
+
+    def close(self) -> None:
+        self._flush()
+        # column-scrambled text lists some names before any category: give them the first category
+        if self.lead and len(self.lead) < len(self.rows):
+            first = next((r for r in self.rows if r.l1 or r.l2), None)
+            if first:
+                for r in self.lead:
+                    r.l1, r.l2 = first.l1, first.l2
+
+    def indicators(self) -> list[Indicator]:
+        out = []
+        for r in self.rows:
+            c = r.cells
+            ind = Indicator(
+                level1=self.labels.level1(r.l1), level2=self.labels.level2(r.l2, r.l1),
+                level1_raw=r.l1.raw if r.l1 else None, level2_raw=r.l2.raw if r.l2 else None,
+                level3=c["level3"], description=c.get("description"), value=c.get("value"),
+                actual=c.get("actual"), basis=c.get("basis"), weight=c.get("weight"), score=c.get("score"),
+                deviation=c.get("deviation"))
+            if ind.level1 is None and r.l1 is None and ind.level2:
+                ind.level1 = None
+            out.append(ind)
+        return out
+
+
+# ---------------------------------------------------------------- project fields
+
+_KEYS = {
+    "code": "项目编码 项目代码 项目编号",
+    "name": "项目名称 专项名称 项目支出名称 专项资金名称 资金名称 项目(资金)名称",
+    "total": "预算数 年度资金总额 资金总额 项目预算金额(万元) 项目预算金额 年度本级预算金额 全年预算数 全年预算数(A) "
+             "预算金额 项目资金总额 年度预算数 资金额度 预算安排 年度预算",
+    "fiscal": "财政资金 财政拨款 本年财政拨款 一、预算资金 预算资金 中央补助 财政拨款资金",
+    "other": "其他资金 二、自有资金 自有资金 其他",
+    "purpose": "项目概况 项目总体情况 项目实施内容 项目内容 资金用途 主要用途",
+}
+_KEY_ROLE = {key(n): r for r, names in _KEYS.items() for n in names.split()}
+_TITLE = re.compile(r"(绩效信息表|绩效表|绩效目标表|绩效目标申报表|目标申报表|申报表|自评表|绩效目标自评表|目标表)$")
+_STOP = re.compile(r"^(注[:：]|注\d|说明[:：]|其他需说明|财政部门|主管部门意见|审核意见|填表人|填报人|单位负责人|附件[:：]?$|"
+                   r".{0,12}意见\s*[（(]?盖章|相关解读|扫一扫)")
+_HEADING = re.compile(r"^(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分)")
+_GOAL_N = re.compile(r"^目标\s*\d+\s*[:：]?\s*(.*)$")
+_NUMBER = re.compile(r"^\s*([\d,，]+(?:\.\d+)?)\s*(万元|万|元)?")
+
+
+def _number(text: str) -> tuple[float, str | None] | None:
+    m = _NUMBER.match(text or "")
+    if not m:
+        return None
+    try:
+        return float(m.group(1).replace(",", "").replace("，", "")), m.group(2)
+    except ValueError:
+        return None
+
+
+def _key_role(cell: str) -> str | None:
+    k = key(cell)
+    k = re.sub(r"^其中[:：]?", "", k).rstrip(":")
+    return _KEY_ROLE.get(k)
+
+
+def is_title(cell: str) -> bool:
+    s = key(cell)
+    s = re.sub(r"\([^()]*\)$", "", s)
+    return 4 <= len(s) <= 60 and bool(_TITLE.search(s)) and header_role(cell) is None
+
+
+@dataclass
+class _ProjectState:
+    project: Project
+    pending_key: str | None = None
+    schedule_periods: list[str] = field(default_factory=list)
+    expect_purpose: bool = False
+    goal_next: bool = False
+    yuan: bool = False  # amounts written in 元, converted to 万元
+
+
+# ---------------------------------------------------------------- the builder
+
+class _Builder:
+    def __init__(self, raw: RawDocument):
+        self.raw = raw
+        self.labels = Labels()
+        src = Source(path=raw.path, sha256=raw.sha256, format=raw.format)
+        self.doc = Document(source=src)
+        self.proj: _ProjectState | None = None
+        self.projects: list[_ProjectState] = []
+        self.reader: TableReader | None = None
+        self.reader_project: _ProjectState | None = None
+        self.heading: str | None = None
+        self.section: Section | None = None
+        self.awaiting_goal_for: str | None = None
+
+    # -- items: ("row", cells) ("cell", text) ("break", None) ("para", text)
+    def items(self):
+        for b in self.raw.blocks:
+            if isinstance(b, Paragraph):
+                yield ("para", b.text)
+            elif isinstance(b, Table):
+                if b.name == "cells":
+                    for r in b.rows:
+                        yield ("cell", r[0]) if r else ("break", None)
+                else:
+                    for r in b.rows:
+                        yield ("row", list(r))
+                    yield ("break", None)
+
+    def build(self) -> Document:
+        items = list(self.items())
+        i, n = 0, len(items)
+        while i < n:
+            kind, val = items[i]
+            if self.reader is not None:
+                if self._feed_reader(kind, val):
+                    i += 1
+                    continue
+                self._close_reader()
+            step = self._try_header(items, i)
+            if step:
+                i += step
+                continue
+            self._other(kind, val)
+            i += 1
+        self._close_reader()
+        self._finish()
+        return self.doc
+
+    # -- header detection
+    def _try_header(self, items, i) -> int:
+        kind, val = items[i]
+        if kind == "row":
+            roles = [header_role(c) for c in val]
+            if not roles[0] and val[0] and key(val[0]).endswith("一级指标"):
+                roles[0] = "level1"  # junk glued before the first header cell
+            if is_header(roles):
+                self._open_reader(roles, "row")
+                return 1
+            return 0
+        if kind in ("cell", "para") and val:
+            if kind == "para":
+                toks = merge_fragments(tokens_of(val), self.labels)
+                roles = [header_role(t) for t in toks]
+                if len(toks) > 1:
+                    start, end = _header_run(roles)
+                    if start is not None and is_header(roles[start:end]):
+                        if start:
+                            self._other("tokens", toks[:start])
+                        self._open_reader(roles[start:end], "row")
+                        rest = toks[end:]
+                        if rest:
+                            self.reader.mode = "tokens"
+                            self.reader.feed_tokens(rest)
+                            self._close_reader()
+                        return 1
+            if header_role(val) and header_role(val) != "skip" or key(val) in ("绩效指标",):
+                roles, j = [], i
+                while j < len(items) and items[j][0] == kind and (header_role(items[j][1] or "") or
+                                                                 (kind == "cell" and not items[j][1])):
+                    roles.append(header_role(items[j][1] or ""))
+                    j += 1
+                if is_header(roles):
+                    # numbers right after the header are score columns (自评表: 分值 written as "50")
+                    while j < len(items) and items[j][0] == kind and _NUM.match(items[j][1] or ""):
+                        roles.append("weight" if "weight" not in roles else "score")
+                        j += 1
+                    self._open_reader([r for r in roles if r is not None or kind != "cell"], "cells")
+                    return j - i
+        return 0
+
+    def _open_reader(self, roles, mode):
+        state = None
+        self.reader = TableReader(roles, self.labels, mode, state)
+        if self.proj is None:
+            self._new_project(None)
+        self.reader_project = self.proj
+        self.proj.pending_key = None
+
+    def _feed_reader(self, kind, val) -> bool:
+        r = self.reader
+        if kind == "break":
+            return r.mode == "cells"
+        text = val if isinstance(val, str) else " ".join(c for c in val if c)
+        first = (val[0] if kind == "row" and val else text) or ""
+        if _STOP.match(first.strip()) or (first and is_title(first)) or (first and _key_role(first) in ("code", "name")):
+            return False
+        if kind == "row":
+            if r.mode == "cells":
+                return False
+            roles = [header_role(c) for c in val]
+            if is_header(roles):
+                return False
+            r.feed_row(val)
+            return True
+        if r.mode == "cells":
+            if kind == "para" and len(text) > 150 and not r.labels(text):
+                return False
+            r.feed_cell(text)
+            return True
+        if kind == "para" and r.mode == "row":
+            if len(text) > 200:
+                return False
+            toks = tokens_of(text)
+            if len(toks) > 1 and is_header([header_role(t) for t in merge_fragments(toks, self.labels)]):
+                return False
+            r.feed_row(toks)
+            return True
+        return False
+
+    def _close_reader(self):
+        if self.reader is None:
+            return
+        self.reader.close()
+        inds = self.reader.indicators()
+        has_value_col = "value" in self.reader.roles
+        for ind in inds:
+            if has_value_col and not ind.value:
+                self.doc.warn("W-NO-VALUE", f"row without 指标值: {ind.level3}", where=ind.level3)
+        self.reader_project.project.indicators.extend(inds)
+        self.reader = None
+
+    # -- everything that is not an indicator table
+    def _new_project(self, title: str | None) -> _ProjectState:
+        st = _ProjectState(Project(title=title))
+        self.projects.append(st)
+        self.proj = st
+        return st
+
+    def _project_busy(self) -> bool:
+        p = self.proj.project if self.proj else None
+        return bool(p and (p.indicators or p.code or p.name))
+
+    def _other(self, kind, val):
+        if kind == "break":
+            return
+        if kind == "para":
+            if self._narrative(val):
+                return
+            cells = _split_colons(tokens_of(val)) if len(val) <= 300 else [val]
+            self._fields(cells, row=False)
+            return
+        if kind == "tokens":
+            self._fields(_split_colons(val), row=False)
+            return
+        if kind == "cell":
+            self._fields([val], row=False)
+            return
+        self._fields(val, row=True)
+
+    def _fields(self, cells: list[str], row: bool):
+        cells = [join_lines(c) for c in cells]
+        nonempty = [c for c in cells if c]
+        if not nonempty:
+            return
+        if len(nonempty) == 1 and is_title(nonempty[0]) and len(nonempty[0]) <= 60:
+            if self.proj is None or self._project_busy():
+                self._new_project(nonempty[0])
+            elif not self.proj.project.title:
+                self.proj.project.title = nonempty[0]
+            return
+        if self.proj is None:
+            role0 = _key_role(nonempty[0])
+            if not any(_key_role(c) in ("code", "name") for c in nonempty) and role0 is None:
+                return
+            self._new_project(None)
+        st = self.proj
+        p = st.project
+        # schedule: 资金支出计划（%） 3月底 6月底 … then a row of percentages
+        if st.schedule_periods and row:
+            nums = [_number(c) for c in nonempty]
+            if nums and all(nums):
+                p.schedule = [ScheduleItem(per, v[0]) for per, v in zip(st.schedule_periods, nums)]
+                st.schedule_periods = []
+                return
+            st.schedule_periods = []
+        if key(nonempty[0]).startswith(("资金支出计划", "支出计划", "资金使用计划")):
+            st.schedule_periods = [c for c in nonempty[1:]]
+            return
+        if st.expect_purpose and row:
+            st.expect_purpose = False
+            if len(nonempty) == 1 and not _NUM.match(nonempty[0]):
+                p.purpose = nonempty[0]
+                return
+        if row and any("资金用途" in key(c) for c in nonempty):
+            st.expect_purpose = True
+        for idx, c in enumerate(cells):
+            if not c:
+                if row and st.pending_key and idx + 1 < len(cells) and _key_role(cells[idx + 1] or "") is None \
+                        and st.pending_key in ("other",):
+                    st.pending_key = None
+                continue
+            if re.search(r"[（(]\s*元\s*[)）]", c) and "万" not in c:
+                st.yuan = True
+            m = _GOAL_N.match(key(c))
+            if m:
+                text = _GOAL_N.match(c.strip()).group(1).strip() if _GOAL_N.match(c.strip()) else ""
+                if text:
+                    if text not in p.goals:
+                        p.goals.append(text)
+                else:
+                    st.goal_next = True
+                st.pending_key = None
+                continue
+            role = _key_role(c)
+            if role == "code" and self._project_busy() and p.code:
+                st = self._new_project(None)
+                p = st.project
+            elif role == "name" and p.name and (p.indicators or p.code is None):
+                st = self._new_project(None)
+                p = st.project
+            if role:
+                st.pending_key = role
+                st.goal_next = False
+                continue
+            if st.goal_next:
+                if c not in p.goals:
+                    p.goals.append(c)
+                st.goal_next = False
+                continue
+            pk = st.pending_key
+            if pk:
+                st.pending_key = None
+                if pk == "code" and p.code is None and re.fullmatch(r"[0-9A-Za-z\-_]{6,40}", c):
+                    p.code = c
+                elif pk == "name" and p.name is None:
+                    p.name = c
+                elif pk == "purpose" and p.purpose is None and len(c) >= 4:
+                    p.purpose = c
+                elif pk in ("total", "fiscal", "other"):
+                    num = _number(c)
+                    if num:
+                        amount, unit = num
+                        if unit == "元" or (st.yuan and unit is None):
+                            amount = round(amount / 10000, 6)
+                        attr = pk if pk != "total" else "total"
+                        if getattr(p.budget, attr) is None:
+                            setattr(p.budget, attr, amount)
+        if row:
+            st.pending_key = None if st.pending_key in ("total", "fiscal", "other") else st.pending_key
+
+    # -- narrative sections (部门整体绩效目标)
+    def _narrative(self, text: str) -> bool:
+        s = text.strip()
+        m = re.match(r"^(绩效目标|绩效指标)\s*[:：]\s*(.*)$", s)
+        if m:
+            which, body = m.group(1), m.group(2).strip()
+            sec = self.section
+            if which == "绩效目标":
+                if sec is None or sec.goal or sec.indicator_text or sec.heading != self.heading:
+                    sec = self._new_section()
+                sec.goal = body
+            else:
+                if sec is None or sec.indicator_text or sec.heading != self.heading:
+                    sec = self._new_section()
+                sec.indicator_text = body
+            self.awaiting_goal_for = None
+            return True
+        if _HEADING.match(s) and len(s) <= 60:
+            self.heading = s
+            self.awaiting_goal_for = s if "绩效目标" in s and "分项" not in s else None
+            return False
+        if self.awaiting_goal_for and len(s) >= 30 and self.proj is None:
+            sec = self._new_section()
+            sec.goal = s
+            self.awaiting_goal_for = None
+            return True
+        return False
+
+    def _new_section(self) -> Section:
+        sec = Section(heading=self.heading)
+        self.doc.sections.append(sec)
+        self.section = sec
+        return sec
+
+    # -- wrap up
+    def _finish(self):
+        doc = self.doc
+        for st in self.projects:
+            p = st.project
+            if p.indicators or p.code or p.name or p.budget.total is not None:
+                doc.projects.append(p)
+        raw_text = self.raw.text
+        from jixiao.corpus.text import provenance, provenance_end
+
+        body_at = provenance_end(raw_text)
+        hints = provenance(raw_text) if body_at else {}
+        has_actuals = any(i.actual for _, i in doc.indicators())
+        m = meta_mod.infer(raw_text[body_at:], hints, has_actuals=has_actuals)
+        doc.year, doc.region, doc.department, doc.title, doc.kind = m.year, m.region, m.department, m.title, m.kind
+        if doc.kind == "unknown" and doc.projects and any(p.indicators for p in doc.projects):
+            doc.kind = "target"
+        if not doc.projects and not doc.sections:
+            doc.warn("W-NO-CONTENT", "no indicator table or 绩效目标/绩效指标 paragraph recognized",
+                     where=self.raw.path)
+        for p in doc.projects:
+            if not p.indicators:
+                doc.warn("W-NO-INDICATORS", f"project without an indicator table: {p.name or p.title or p.code}",
+                         where=p.name or p.title)
+
+
+def _header_run(roles: list[str | None]) -> tuple[int | None, int]:
+    """The longest run of consecutive header cells in a tokenized line."""
+    best = (None, 0)
+    i, n = 0, len(roles)
+    while i < n:
+        if roles[i]:
+            j = i
+            while j < n and roles[j]:
+                j += 1
+            if best[0] is None or j - i > best[1] - best[0]:
+                best = (i, j)
+            i = j
+        else:
+            i += 1
+    return best
+
+
+def _split_colons(tokens: list[str]) -> list[str]:
+    """``年度资金总额:10`` → ``年度资金总额:``, ``10`` (key and value glued by a colon)."""
+    out = []
+    for t in tokens:
+        m = re.match(r"^([^:：]{2,20}[:：])(.+)$", t)
+        if m and _key_role(m.group(1)):
+            out.extend([m.group(1), m.group(2)])
+        else:
+            out.append(t)
+    return out
+
+
+def build_document(raw: RawDocument) -> Document:
+    """Recognize sections, projects and indicator rows in ``raw``; infer year/region/department."""
+    return _Builder(raw).build()
