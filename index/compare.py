@@ -281,7 +281,7 @@ def compare_targets(a: Target, b: Target, *, name: str | None = None, level2: st
 # ---------------------------------------------------------------- assignment
 
 def assign(scores: Sequence[Sequence[float]], threshold: float) -> list[tuple[int, int, float]]:
-    """Optimal one-to-one pairs (Hungarian, maximizing the total) whose score reaches ``threshold``."""
+    """Optimal one-to-one pairs (Hungarian, maximizing the total margin) whose score reaches ``threshold``."""
     n = len(scores)
     m = len(scores[0]) if n else 0
     if not n or not m:
@@ -290,8 +290,9 @@ def assign(scores: Sequence[Sequence[float]], threshold: float) -> list[tuple[in
     from scipy.optimize import linear_sum_assignment
 
     mat = np.asarray(scores, dtype=float)
-    # Pairs under the threshold earn nothing, so they never displace a real pair.
-    gain = np.where(mat >= threshold, mat, 0.0)
+    # Each pair earns its margin over the threshold (pairs under it earn nothing): maximizing raw
+    # scores would let two mediocre pairs (0.53 + 0.49) displace one near-certain pair (0.95).
+    gain = np.clip(mat - threshold, 0.0, None)
     rows, cols = linear_sum_assignment(gain, maximize=True)
     return [(int(i), int(j), float(mat[i, j])) for i, j in zip(rows, cols) if mat[i, j] >= threshold]
 
