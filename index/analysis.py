@@ -12,6 +12,7 @@ are token ordinals (jieba's own ``ChineseAnalyzer`` stores character offsets the
 
 from __future__ import annotations
 
+import functools
 import re
 
 from whoosh.analysis import Token, Tokenizer
@@ -56,6 +57,17 @@ def iter_terms(text: str, index: bool = True):
 
     ``index=True`` adds the extra terms (sub-words, bare numbers) at their parent's position.
     """
+    return iter(_terms(text, index))
+
+
+@functools.lru_cache(maxsize=16384)
+def _terms(text: str, index: bool) -> tuple:
+    # Project names, category labels and common indicator names repeat across rows and files;
+    # the result depends only on the text (the segmenter is fixed per process).
+    return tuple(_analyze(text, index))
+
+
+def _analyze(text: str, index: bool):
     from jixiao.pipeline.segment import default_segmenter
 
     seg = default_segmenter().tokenizer
