@@ -64,7 +64,7 @@ _UNIT_WORDS = sorted(set(_COUNT_UNITS + _MEASURE_UNITS + list(_TIME_UNITS) + ["�
 _UNIT_CORE = "|".join(re.escape(u) for u in _UNIT_WORDS)
 _UNIT_LATIN = "|".join(re.escape(u) for u in _LATIN_UNITS) + r"(?![A-Za-z])"
 # A unit may be compound: 元/亩, 元/生/年, 人/天, 万元/年, 元每人.
-_UNIT = (rf"(?:{'|'.join(re.escape(u) for u in _PERCENT_UNITS)}|(?:{_UNIT_CORE})"
+_UNIT = (rf"(?:个?\s*百\s*分\s*点|{'|'.join(re.escape(u) for u in _PERCENT_UNITS)}|(?:{_UNIT_CORE})"
          rf"(?:(?:/|每)(?:{_UNIT_CORE}|[人户生年月日天次件个亩])){{0,3}}|{_UNIT_LATIN})")
 # Units that are never followed by these characters (一次性, 折旧, 成员).
 _UNIT_STOP_AFTER = {"次": "性数", "个": "人体性别", "名": "称单", "家": "庭属乡", "期": "间限末初望待刊",
@@ -107,7 +107,7 @@ _SEP = r"(?:-|~|—|–|至|到)"
 
 _QTY = re.compile(rf"""
 (?:(?P<pre>{_PRE})\s*)?
-(?:(?P<pp>百\s*分\s*之|千\s*分\s*之|万\s*分\s*之)\s*)?
+(?:(?P<pp>(?:百万万|百万|千万|万万|百|千|仟|万)\s*分\s*之)\s*)?
 (?P<num>{NUMX}|(?<![\d.])[*]{{2,}}\d*)
 (?:\s*(?P<u1>%|‰|百分比))?
 (?:\s*{_SEP}\s*(?P<pp2>百分之)?(?P<num2>{NUM}))?
@@ -142,7 +142,7 @@ _DIR = "|".join(sorted(_DIR_WORDS, key=len, reverse=True))
 _CHANGE = re.compile(rf"""
 (?:(?P<cw>较|比|相比|相较于?|与)\s*(?P<base>{_BASE})(?:相比|比较)?[^，。；;,\n]{{0,24}}?|(?P<yoy>同比|环比))?
 (?P<dir>{_DIR})(?:了|达到|达|幅度?为?)?\s*
-(?:(?P<pre>{_PRE})\s*)?
+(?:(?P<pre>{_PRE})\s*)?(?P<pp>百分之)?
 (?P<num>{NUM})\s*(?P<unit>%|个百分点|百分点|成|{_UNIT})?
 (?P<post>及以上|以上|以内|以下|左右)?
 """, re.X)
@@ -272,6 +272,8 @@ def _changes(t: str, out: list) -> None:
         if unit == "成":
             v, unit = v * 10, "%"
         unit = _PERCENT_UNITS.get(unit, _UNIT_ALIASES.get(unit, unit)) if unit else None
+        if m["pp"]:
+            unit = "%"
         if unit in ("年", "月") and m["num"].isdigit() and len(m["num"]) == 4:
             continue
         op = _PRE_OPS.get(m["pre"]) if m["pre"] else None
@@ -329,7 +331,7 @@ def _quantities(t: str, out: list, strict: bool) -> None:
             cn_only = not any(c.isdigit() for c in numtxt)
             if cn_only:
                 core = numtxt.lstrip("-负 ")
-                if before and before in _QUOTE_BEFORE:
+                if before and before in _QUOTE_BEFORE and t[m.end("num"):m.end("num") + 1] not in "”’」』\"'》":
                     continue
                 if not unit and not pre and not post:
                     lone = len(core) == 1 or not any(c in "十拾百佰千仟万亿兆〇零点" for c in core)
@@ -369,15 +371,11 @@ def _quantities(t: str, out: list, strict: bool) -> None:
             unit = m["u1"]
         # Units.
         if pp:
-            base = pp.replace(" ", "")
+            scale = Decimal(100) / parse_number(pp.replace(" ", "")[:-2])  # 千分之2.4 → 0.24%
             unit = "%"
-            if v is not None:
-                if base == "千分之":
-                    v /= 10
-                    value_max = value_max / 10 if value_max is not None else None
-                elif base == "万分之":
-                    v /= 100
-                    value_max = value_max / 100 if value_max is not None else None
+            if v is not None and scale != 1:
+                v *= scale
+                value_max = value_max * scale if value_max is not None else None
         elif unit in ("成", "折"):
             if v is None:
                 continue
@@ -392,6 +390,8 @@ def _quantities(t: str, out: list, strict: bool) -> None:
                 continue
         elif unit:
             unit = _PERCENT_UNITS.get(unit, unit)
+            if "点" in unit and "分" in unit:
+                unit = "百分点"
             unit = _UNIT_ALIASES.get(unit, unit)
             if unit.startswith("元") or unit.startswith("美元"):
                 # Money stays in the magnitude written: 250万元 → 250 万元.

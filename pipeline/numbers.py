@@ -36,8 +36,9 @@ _FOLD.update({ord(a): ord(b) for a, b in zip(
 _ARABIC = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
 # One numeral span: a sign, then Arabic literals and Chinese digits/magnitudes, with 点 decimals,
 # approximation marks (十余万, 二十几万, 10多) and spaces only between Chinese numeral characters.
-NUM = (rf"(?:[-负]\s*)?(?:{_ARABIC}|\.\d+|[{CN_DIG}{CN_MAG}])"
-       rf"(?:{_ARABIC}|(?!百分比|百分点)[{CN_DIG}{CN_MAG}]|[余多几](?![余多几])|点(?=[{CN_DIG}\d])|\s+(?=[{CN_DIG}{CN_MAG}]))*")
+NUM = (rf"(?:[-负]\s*)?(?!百\s*分\s*之|千\s*分\s*之|万\s*分\s*之)(?:{_ARABIC}|\.\d+|[{CN_DIG}{CN_MAG}])"
+       rf"(?:{_ARABIC}|(?!百分比|百分点)[{CN_DIG}{CN_MAG}]|[余多几](?![余多几])|\s*点\s*(?=[{CN_DIG}\d])"
+       rf"|\s+(?=[{CN_DIG}{CN_MAG}余多几])|(?<=[{CN_MAG}])\s+(?=\d))*")
 
 # A numeral with an optional fraction: 五分之一, 三百五十又3分之1.
 NUMX = rf"{NUM}(?:\s*又\s*{NUM})?(?:\s*分\s*之\s*{NUM})?"
@@ -91,6 +92,8 @@ def parse_number(span: str) -> Decimal | None:
             return None
     else:
         whole, _, frac = s.partition("点")
+        if not whole and not frac:
+            return None
         v = _cn_integer(whole) if whole else Decimal(0)
         if v is None:
             return None
@@ -148,6 +151,8 @@ def _cn_integer(s: str) -> Decimal | None:
             u = BIG_UNITS[t]
             if number is None and section == 0 and prev == "big":
                 total *= u  # 万万, 万亿
+            elif number is None and section == 0 and total == 0:
+                total = Decimal(u)  # a bare 万 in 万分之三
             else:
                 section += number or 0
                 if total == 0 or last_big is None or u > last_big:

@@ -1,0 +1,401 @@
+"""Normalizing 指标值 (parse_value), finding targets in text (extract_targets) and narrative clauses."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from jixiao.document import Target
+from jixiao.pipeline.extract import extract_targets, implied_op, narrative_targets, parse_value
+from jixiao.pipeline.numbers import find_numbers, fold, parse_number
+
+SEED = Path(__file__).resolve().parents[1] / "corpus" / "samples" / "chengde_2021_yingji.txt"
+
+
+def assert_target(t: Target, expected: dict) -> None:
+    got = {k: getattr(t, k) for k in expected}
+    assert got == expected, f"{t.raw!r}: {got} != {expected}"
+
+
+# ------------------------------------------------------------------ numerals
+
+NUMERALS = [
+    ("95", 95), ("1,200", 1200), ("10,000.5", 10000.5), ("0.5", 0.5), ("-3", -3),
+    ("一万", 10000), ("两百", 200), ("十余万", 100000), ("壹佰", 100), ("十五", 15), ("百三", 130),
+    ("二〇二一", 2021), ("九万四", 94000), ("两千四百五", 2450), ("一千零五", 1005), ("一千零五十", 1050),
+    ("四亿五千六百四十二万零一十五", 456420015), ("1.5万", 15000), ("3万4000", 34000), ("5万4千6百", 54600),
+    ("4.78万亿", 4780000000000), ("一百二十三点四五", 123.45), ("负三十二", -32), ("二十几万", 200000),
+    ("五分之一", 0.2), ("三百五十又3分之1", Decimal(350) + Decimal(1) / 3), ("肆佰陆拾", 460), ("拾万零五十六", 100056),
+]
+
+
+@pytest.mark.parametrize("span,value", NUMERALS, ids=[n for n, _ in NUMERALS])
+def test_parse_number(span, value):
+    assert parse_number(fold(span)) == pytest.approx(Decimal(value))
+
+
+@pytest.mark.parametrize("span", ["", "点", "abc", "-"])
+def test_parse_number_rejects_non_numerals(span):
+    assert parse_number(span) is None
+
+
+def test_fold_keeps_length_and_maps_fullwidth_and_traditional():
+    for s in ["９５％", "１０萬元", "≧2個", "比上年增長５％，達到"]:
+        assert len(fold(s)) == len(s)
+    assert fold("９５％") == "95%"
+    assert fold("１０萬元") == "10万元"
+    assert fold("甲，乙") == "甲，乙"  # the Chinese comma is a clause break, never a thousands separator
+
+
+def test_find_numbers_spans():
+    text = "发放宣传品1万份，演练３次"
+    assert [(text[s:e], v) for s, e, v in find_numbers(text)] == [("1万", 10000), ("３", 3)]
+
+
+# ------------------------------------------------------------------ table values
+
+VALUES = [
+    # symbolic comparators
+    ("≥95%", dict(kind="numeric", op=">=", value=95, unit="%")),
+    (">=90%", dict(kind="numeric", op=">=", value=90, unit="%")),
+    ("≧90%", dict(kind="numeric", op=">=", value=90, unit="%")),
+    ("≤5%", dict(kind="numeric", op="<=", value=5, unit="%")),
+    ("<=10次", dict(kind="numeric", op="<=", value=10, unit="次")),
+    ("＞92%", dict(kind="numeric", op=">", value=92, unit="%")),
+    ("<3天", dict(kind="numeric", op="<", value=3, unit="天")),
+    ("=100%", dict(kind="numeric", op="=", value=100, unit="%")),
+    ("＝902000元", dict(kind="numeric", op="=", value=902000, unit="元")),
+    ("≥ 50个", dict(kind="numeric", op=">=", value=50, unit="个")),
+    # word comparators
+    ("不低于95%", dict(kind="numeric", op=">=", value=95, unit="%")),
+    ("不少于3次", dict(kind="numeric", op=">=", value=3, unit="次")),
+    ("达到90%", dict(kind="numeric", op=">=", value=90, unit="%")),
+    ("90%以上", dict(kind="numeric", op=">=", value=90, unit="%")),
+    ("60%及以上", dict(kind="numeric", op=">=", value=60, unit="%")),
+    ("不高于5%", dict(kind="numeric", op="<=", value=5, unit="%")),
+    ("不超过10万元", dict(kind="numeric", op="<=", value=10, unit="万元")),
+    ("5%以内", dict(kind="numeric", op="<=", value=5, unit="%")),
+    ("3%以下", dict(kind="numeric", op="<=", value=3, unit="%")),
+    ("控制在5%以内", dict(kind="numeric", op="<=", value=5, unit="%")),
+    ("小于2%", dict(kind="numeric", op="<", value=2, unit="%")),
+    ("大于80%", dict(kind="numeric", op=">", value=80, unit="%")),
+    ("超13万元/年", dict(kind="numeric", op=">", value=13, unit="万元/年")),
+    ("24小时内", dict(kind="numeric", op="<=", value=24, unit="小时")),
+    ("15日以内", dict(kind="numeric", op="<=", value=15, unit="日")),
+    ("3个工作日内", dict(kind="numeric", op="<=", value=3, unit="工作日")),
+    # bare numbers and units
+    ("4次", dict(kind="numeric", op=None, value=4, unit="次")),
+    ("19件", dict(kind="numeric", op=None, value=19, unit="件")),
+    ("6家", dict(kind="numeric", value=6, unit="家")),
+    ("2期", dict(kind="numeric", value=2, unit="期")),
+    ("1场", dict(kind="numeric", value=1, unit="场")),
+    ("1万册", dict(kind="numeric", value=10000, unit="册")),
+    ("300人次", dict(kind="numeric", value=300, unit="人次")),
+    ("26970.7平方米", dict(kind="numeric", value=26970.7, unit="平方米")),
+    ("≥20平方米", dict(kind="numeric", op=">=", value=20, unit="平方米")),
+    ("≥80M", dict(kind="numeric", op=">=", value=80, unit="米")),
+    ("5公里", dict(kind="numeric", value=5, unit="公里")),
+    (">=60亩", dict(kind="numeric", op=">=", value=60, unit="亩")),
+    ("8小时", dict(kind="numeric", value=8, unit="小时")),
+    ("≥20年", dict(kind="numeric", op=">=", value=20, unit="年")),
+    ("6个月", dict(kind="numeric", value=6, unit="月")),
+    ("13969.56标箱", dict(kind="numeric", value=13969.56, unit="标箱")),
+    ("<=475元/亩", dict(kind="numeric", op="<=", value=475, unit="元/亩")),
+    ("780元/生/年", dict(kind="numeric", value=780, unit="元/生/年")),
+    ("0起", dict(kind="numeric", value=0, unit="起", implied_op="<=")),
+    ("1", dict(kind="numeric", value=1, unit=None)),
+    ("11个县市区", dict(kind="numeric", value=11, unit="个")),
+    # percentages in every spelling
+    ("95%", dict(kind="numeric", value=95, unit="%")),
+    ("９５％", dict(kind="numeric", value=95, unit="%")),
+    ("≥100百分比", dict(kind="numeric", op=">=", value=100, unit="%")),
+    ("百分之九十五", dict(kind="numeric", value=95, unit="%")),
+    ("不低于百分之九十", dict(kind="numeric", op=">=", value=90, unit="%")),
+    ("百分之九十五点五", dict(kind="numeric", value=95.5, unit="%")),
+    ("千分之三", dict(kind="numeric", value=0.3, unit="%")),
+    ("≥90.91%", dict(kind="numeric", op=">=", value=90.91, unit="%")),
+    # Chinese numerals, multipliers, money
+    ("一万份", dict(kind="numeric", value=10000, unit="份")),
+    ("三次", dict(kind="numeric", value=3, unit="次")),
+    ("两百", dict(kind="numeric", value=200, unit=None)),
+    ("十余万", dict(kind="numeric", value=100000, flags=["approx"])),
+    ("壹佰", dict(kind="numeric", value=100)),
+    ("1万份", dict(kind="numeric", value=10000, unit="份")),
+    ("550万粒", dict(kind="numeric", value=5500000, unit="粒")),
+    ("≥3万条", dict(kind="numeric", op=">=", value=30000, unit="条")),
+    ("250万元", dict(kind="numeric", value=250, unit="万元")),
+    ("1.5亿元", dict(kind="numeric", value=1.5, unit="亿元")),
+    ("10萬元", dict(kind="numeric", value=10, unit="万元")),
+    (">=2個", dict(kind="numeric", op=">=", value=2, unit="个")),
+    ("≤90万元", dict(kind="numeric", op="<=", value=90, unit="万元")),
+    # ranges
+    ("90%-95%", dict(kind="numeric", op="between", value=90, value_max=95, unit="%")),
+    ("90-95%", dict(kind="numeric", op="between", value=90, value_max=95, unit="%")),
+    ("3至5次", dict(kind="numeric", op="between", value=3, value_max=5, unit="次")),
+    ("18—54周岁", dict(kind="numeric", op="between", value=18, value_max=54, unit="周岁")),
+    # changes against a baseline
+    ("较2015年末下降10%", dict(kind="change", direction="decrease", value=10, unit="%", baseline="2015年末")),
+    ("比上年增长5%", dict(kind="change", direction="increase", value=5, unit="%", baseline="上年")),
+    ("同比下降3个百分点", dict(kind="change", direction="decrease", value=3, unit="百分点", baseline="上年同期")),
+    ("重特大事故起数下降20%", dict(kind="change", direction="decrease", value=20, unit="%", baseline=None)),
+    ("较上年减少10%以上", dict(kind="change", direction="decrease", value=10, op=">=", baseline="上年")),
+    ("提高到95%", dict(kind="numeric", op=">=", value=95, unit="%")),
+    ("下降到5%以下", dict(kind="numeric", op="<=", value=5, unit="%")),
+    # deadlines
+    ("2022年12月底前", dict(kind="deadline", op="<=", date="2022-12")),
+    ("2023年12月前", dict(kind="deadline", op="<=", date="2023-12")),
+    ("2021年12月31日", dict(kind="deadline", op=None, date="2021-12-31")),
+    ("2025年年底前", dict(kind="deadline", op="<=", date="2025-12")),
+    ("2019年12月(计划标准)", dict(kind="deadline", date="2019-12", flags=["basis:计划标准"])),
+    ("2020.1.1-2020.12.31", dict(kind="deadline", op="between", date="2020-12-31")),
+    ("2021.1.1-12.31", dict(kind="deadline", op="between", date="2021-12-31")),
+    ("2023.07-2024.01", dict(kind="deadline", op="between", date="2024-01")),
+    ("二〇二二年十二月底前", dict(kind="deadline", op="<=", date="2022-12")),
+    # named caps and references
+    ("小于等于核定数", dict(kind="reference", op="<=", reference="核定数")),
+    ("小于等于预算数", dict(kind="reference", op="<=", reference="预算数")),
+    ("控制在预算内", dict(kind="reference", op="<=", reference="预算")),
+    ("控制在预算成本内", dict(kind="reference", op="<=", reference="预算成本")),
+    ("小于前三年平均值", dict(kind="reference", op="<", reference="前三年平均值")),
+    ("不超预算", dict(kind="reference", op="<=", reference="预算")),
+    ("在项目计划完成时间内完成", dict(kind="reference", op="<=", reference="项目计划完成时间")),
+    ("符合相关规定", dict(kind="reference", op=None, reference="相关规定")),
+    ("按相关规定，确定使用年限", dict(kind="reference", reference="相关规定")),
+    ("可持续使用时间按资产管理规定执行", dict(kind="reference", reference="资产管理规定")),
+    ("参照政府采购成本控制", dict(kind="reference", reference="政府采购成本")),
+    # qualitative
+    ("正常运行", dict(kind="qualitative", value=None)),
+    ("优良", dict(kind="qualitative")),
+    ("有效保障", dict(kind="qualitative")),
+    ("效果明显", dict(kind="qualitative")),
+    ("严格执行相关制度规定", dict(kind="qualitative")),
+    ("一岗双责", dict(kind="qualitative", value=None)),
+    ("及时购置各项执法装备", dict(kind="qualitative")),
+    # not applicable
+    ("未涉及", dict(kind="na")),
+    ("无", dict(kind="na")),
+    ("/", dict(kind="na")),
+    ("—", dict(kind="na")),
+    ("", dict(kind="na")),
+    ("   ", dict(kind="na")),
+    (None, dict(kind="na")),
+    ("本项目不适用此指标", dict(kind="na")),
+    # OCR noise: never a wrong number
+    ("292%", dict(kind="numeric", op=">=", value=92, unit="%", flags=["ocr_suspect"])),
+    ("290$", dict(kind="numeric", op=">=", value=90, unit="%")),
+    ("工5%", dict(kind="numeric", op=">=", value=5, unit="%", flags=["ocr_suspect"])),
+    ("≤****000元", dict(kind="numeric", op="<=", value=None, unit="元", flags=["masked"])),
+    ("100%（1.0）", dict(kind="numeric", value=100, unit="%")),
+    ("100%(历史标准)", dict(kind="numeric", value=100, unit="%", flags=["basis:历史标准"])),
+    ("200%", dict(kind="numeric", value=200, unit="%", flags=[])),
+    ("2%", dict(kind="numeric", value=2, unit="%", flags=[])),
+]
+
+
+@pytest.mark.parametrize("raw,expected", VALUES, ids=[repr(r) for r, _ in VALUES])
+def test_parse_value(raw, expected):
+    assert_target(parse_value(raw), expected)
+
+
+@pytest.mark.parametrize("raw,kwargs,expected", [
+    ("250万", dict(name="控制在预算成本内", level2="成本指标"), dict(value=250, unit="万元", implied_op="<=")),
+    ("250万", dict(name="受益人口", level2="社会效益指标"), dict(value=2500000, unit=None)),
+    ("11月底完成", dict(year=2022), dict(kind="deadline", date="2022-11", op=None)),
+    ("12月30日前", dict(year=2021), dict(kind="deadline", date="2021-12-30", op="<=")),
+    ("12月30日前", dict(), dict(kind="deadline", date="--12-30", op="<=")),
+    ("年底前完成", dict(year=2021), dict(kind="deadline", date="2021-12", op="<=")),
+    ("5%", dict(name="光纤故障率"), dict(op=None, implied_op="<=")),
+    ("95%", dict(name="购装备验收合格率"), dict(implied_op=">=")),
+    ("90%", dict(name="服务对象满意度", level2="服务对象满意度指标"), dict(implied_op=">=")),
+    ("4次", dict(name="地震监测设备巡检次数"), dict(implied_op=">=")),
+    ("3次", dict(name="投诉次数"), dict(implied_op="<=")),
+    ("98%", dict(name="成本控制率"), dict(implied_op=">=")),
+    ("50万元", dict(name="设备购置", level2="成本指标"), dict(implied_op="<=")),
+    ("2天", dict(name="处理时限", level2="时效指标"), dict(implied_op="<=")),
+    ("≥95%", dict(name="光纤故障率"), dict(op=">=", implied_op=None)),
+    ("正常运行", dict(name="系统运行率"), dict(kind="qualitative", flags=["rate_without_number"])),
+    ("维护社会稳定", dict(name="维护社会稳定"), dict(kind="qualitative", flags=["name_as_value"])),
+])
+def test_parse_value_context(raw, kwargs, expected):
+    assert_target(parse_value(raw, **kwargs), expected)
+
+
+def test_parse_value_keeps_raw_as_written():
+    assert parse_value(" ≥９５％ ").raw == " ≥９５％ "
+
+
+def test_implied_op_rules():
+    assert implied_op("满意度") == ">="
+    assert implied_op("投诉率") == "<="
+    assert implied_op("x", level2="成本指标") == "<="
+    assert implied_op("事故发生数", value=0) == "<="
+
+
+# The seed's table values (distinct value, name, level2 of its 108 rows) and what they mean.
+SEED_ROWS = [
+    ("95%", "装备数量", "数量指标", dict(kind="numeric", op=None, value=95, unit="%")),
+    ("95%", "购装备验收合格率", "质量指标", dict(kind="numeric", value=95, unit="%", implied_op=">=")),
+    ("支出进度要求", "按时间进度要求支付使用资金", "时效指标", dict(kind="reference", reference="支出进度要求")),
+    ("小于等于核定数", "资金成本", "成本指标", dict(kind="reference", op="<=", reference="核定数")),
+    ("按相关规定，确定使用年限", "设备购置类项目持续使用时间（年", "可持续影响指标", dict(kind="reference", reference="相关规定")),
+    ("减少森林草原火灾，从而减少经济损失", "综合利用率", "经济效益指标", dict(kind="qualitative")),
+    ("扩大防火宣传", "扩大防火安全宣传效应", "社会效益指标", dict(kind="qualitative")),
+    ("购置节能环保设备", "生态效益增长率", "生态效益指标", dict(kind="qualitative")),
+    ("90%", "考试学员满意度", "服务对象满意度指标", dict(kind="numeric", value=90, unit="%", implied_op=">=")),
+    ("考试场所正常使用", "考试场地正常使用情况", "质量指标", dict(kind="qualitative")),
+    ("后续使用率", "可持续性", "可持续影响指标", dict(kind="qualitative", value=None)),
+    ("未涉及", "未涉及", "经济效益指标", dict(kind="na")),
+    ("考试正常支行", "保障考试正常进行", "社会效益指标", dict(kind="qualitative")),
+    ("4次", "地震监测设备巡检次数", "数量指标", dict(kind="numeric", value=4, unit="次", implied_op=">=")),
+    ("正常运行", "地震信息网络技术系统运行率", "质量指标", dict(kind="qualitative")),
+    ("维护社会稳定", "维护社会稳定", "可持续影响指标", dict(kind="qualitative")),
+    ("19件", "购置数量与购置计划的比率", "数量指标", dict(kind="numeric", value=19, unit="件")),
+    ("及时购置各项办公家具、办公设备", "按时间进度要求支付使用资金", "时效指标", dict(kind="qualitative")),
+    ("可持续使用时间按资产管理规定执行", "可持续性服务", "可持续影响指标", dict(kind="reference", reference="资产管理规定")),
+    ("11个县市区", "监督覆盖率", "数量指标", dict(kind="numeric", value=11, unit="个")),
+    ("办公面积", "物业服务面积", "数量指标", dict(kind="qualitative", value=None)),
+    ("维护机关正常办公秩序。", "正常办公条件保障情况", "社会效益指标", dict(kind="qualitative")),
+    ("局机关光纤网租赁", "光纤租赁", "数量指标", dict(kind="qualitative")),
+    ("5%", "光纤故障率", "质量指标", dict(kind="numeric", value=5, unit="%", implied_op="<=")),
+    ("100%", "机关工作人员满意率", "服务对象满意度指标", dict(kind="numeric", value=100, unit="%", implied_op=">=")),
+    ("小于前三年平均值", "“三公”经费有效控制情况", "经济效益指标", dict(kind="reference", op="<", reference="前三年平均值")),
+    ("维护机关正常办公秩序，保障运转", "正常办公条件保障情况", "社会效益指标", dict(kind="qualitative")),
+    ("根据明年车辆编制情况，配备相应数量司机。", "工作日保障单位运转", "数量指标", dict(kind="qualitative", value=None)),
+    ("无", "未涉及", "经济效益指标", dict(kind="na")),
+    ("3次", "应急演练次数", "数量指标", dict(kind="numeric", value=3, unit="次")),
+    ("及时组织演练", "及时性", "时效指标", dict(kind="qualitative")),
+    ("22件", "购置数量", "数量指标", dict(kind="numeric", value=22, unit="件")),
+    ("20%", "行政立案率", "数量指标", dict(kind="numeric", value=20, unit="%", implied_op=">=")),
+    ("小于等于预算数", "资金成本", "成本指标", dict(kind="reference", op="<=", reference="预算数")),
+    ("安全生产形势稳定好转", "为国民经济提供安全保障", "可持续影响指标", dict(kind="qualitative")),
+    ("有效保障全市安全生产", "保障全市安全生产", "社会效益指标", dict(kind="qualitative")),
+]
+
+
+@pytest.mark.parametrize("raw,name,level2,expected", SEED_ROWS, ids=[f"{n}:{r}" for r, n, _, _ in SEED_ROWS])
+def test_seed_table_values(raw, name, level2, expected):
+    assert_target(parse_value(raw, name=name, level2=level2, year=2021), expected)
+
+
+def test_seed_gold_table_values_all_parse(seed_gold):
+    """Every one of the seed's 108 rows normalizes to the kind its value implies (needs ../shared)."""
+    expected = {r: e for r, _, _, e in SEED_ROWS}
+    rows = [i for p in seed_gold["projects"] for i in p["indicators"]]
+    assert len(rows) == 108
+    for i in rows:
+        t = parse_value(i["value"], name=i["level3"], level2=i["level2"], year=2021)
+        if i["value"] in expected:
+            assert t.kind == expected[i["value"]]["kind"], i
+
+
+# ------------------------------------------------------------------ free text
+
+def test_extract_targets_spans_and_fields():
+    text = "安全生产月发放宣传品1万份，抽查率达到50%"
+    got = extract_targets(text)
+    assert [text[s:e] for s, e in (t["span"] for t in got)] == ["1万份", "达到50%"]
+    assert [(t["value"], t["unit"], t["op"]) for t in got] == [(10000, "份", None), (50, "%", ">=")]
+    assert all(t["raw"] == text[t["span"][0]:t["span"][1]] for t in got)
+    assert set(got[0]) >= {"raw", "kind", "op", "value", "value_max", "unit", "direction", "baseline",
+                           "reference", "date", "span"}
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("5.12防灾减灾日发放宣传品1万份", [("1万份", 10000, "份")]),
+    ("2021年末较2015年末生产安全事故起数下降10%", [("较2015年末生产安全事故起数下降10%", 10, "%")]),
+    ("“三个必须”的要求落到实处，一岗双责，重点抓好第一批项目", []),
+    ("光纤故障率控制在5%以内，满意度不低于９５％", [("控制在5%以内", 5, "%"), ("不低于９５％", 95, "%")]),
+    ("代码13080021IR3I64CQ3V9GF的项目完成验收", []),
+    ("共计331万元，地方配套132.4万元", [("331万元", 331, "万元"), ("132.4万元", 132.4, "万元")]),
+    ("2021年开展培训一次性完成", []),
+    ("每年组织演练两次，培训200人次", [("两次", 2, "次"), ("200人次", 200, "人次")]),
+])
+def test_extract_targets_in_sentences(text, expected):
+    got = [(text[t["span"][0]:t["span"][1]], t["value"], t["unit"]) for t in extract_targets(text)
+           if t["kind"] in ("numeric", "change")]
+    assert got == expected
+
+
+def test_extract_short_line_reads_as_a_cell():
+    assert [t["kind"] for t in extract_targets("未涉及")] == ["na"]
+    assert [t["kind"] for t in extract_targets("优良")] == ["qualitative"]
+    got = extract_targets("≥95%（计划标准）")
+    assert (got[0]["op"], got[0]["value"], got[0]["span"]) == (">=", 95, [0, 4])
+    assert extract_targets("")[0]["kind"] == "na"
+
+
+def test_extract_implied_op_from_the_clause():
+    got = extract_targets("全年光纤故障率5%，服务对象满意率95%，另有说明文字若干以免被当作单个值处理")
+    assert [t["implied_op"] for t in got] == ["<=", ">="]
+
+
+def test_deadlines_in_text_are_not_baselines():
+    got = extract_targets("于2022年12月底前完成全部建设任务，较2020年末增长5%")
+    assert [(t["kind"], t.get("date"), t.get("baseline")) for t in got] == [
+        ("deadline", "2022-12", None), ("change", None, "2020年末")]
+
+
+# ------------------------------------------------------------------ narrative clauses
+
+# The seed's 18 narrative targets (gold: shared/corpus/seed/…gold.json, key narrative_targets).
+SEED_NARRATIVE = [
+    ("安全生产月发放宣传品1万份", dict(kind="numeric", op=None, value=10000, unit="份")),
+    ("创建市级安全文化示范企业6家", dict(kind="numeric", op=None, value=6, unit="家")),
+    ("高危行业二级标准化企业抽查率达到50%", dict(kind="numeric", op=">=", value=50, unit="%")),
+    ("2021年末较2015年末生产安全事故起数下降10%",
+     dict(kind="change", direction="decrease", value=10, unit="%", baseline="2015年末")),
+    ("生产安全事故死亡人数下降10%", dict(kind="change", direction="decrease", value=10, unit="%", baseline="2015年末")),
+    ("重特大事故起数下降20%", dict(kind="change", direction="decrease", value=20, unit="%", baseline="2015年末")),
+    ("重特大事故死亡人数下降20%", dict(kind="change", direction="decrease", value=20, unit="%", baseline="2015年末")),
+    ("5.12防灾减灾日发放宣传品1万份", dict(kind="numeric", op=None, value=10000, unit="份")),
+    ("自然灾害损失初步情况报告24小时内报送到省应急管理局", dict(kind="numeric", op="<=", value=24, unit="小时")),
+    ("市级灾害救助资金下拨到县级财政部门时间保证在15日以内", dict(kind="numeric", op="<=", value=15, unit="日")),
+    ("总体救助率达到90%", dict(kind="numeric", op=">=", value=90, unit="%")),
+    ("应急演练1次", dict(kind="numeric", op=None, value=1, unit="次")),
+    ("组织召开全市比武演练1次", dict(kind="numeric", op=None, value=1, unit="次")),
+    ("社会救援力量训练2期", dict(kind="numeric", op=None, value=2, unit="期")),
+    ("购置宣传册1万册", dict(kind="numeric", op=None, value=10000, unit="册")),
+    ("组织1场市级防灾减灾宣传演练活动", dict(kind="numeric", op=None, value=1, unit="场")),
+    ("森林草原火灾隐患排查工作中整改率达到85%", dict(kind="numeric", op=">=", value=85, unit="%")),
+    ("物资维护保养覆盖率达到95%", dict(kind="numeric", op=">=", value=95, unit="%")),
+]
+
+
+@pytest.fixture(scope="module")
+def seed_narrative():
+    paras = [line for line in SEED.read_text(encoding="utf-8").splitlines() if line.startswith("绩效指标：")]
+    out = []
+    for p in paras:
+        for nt in narrative_targets(p):
+            out.append((p, nt))
+    return out
+
+
+def test_seed_narrative_has_exactly_the_18_targets(seed_narrative):
+    assert len(seed_narrative) == 18
+    for (contains, expected), (para, nt) in zip(SEED_NARRATIVE, seed_narrative):
+        assert contains in nt.text
+        assert para[nt.span[0]:nt.span[1]] == nt.text
+        assert_target(nt.target, expected)
+
+
+def test_narrative_inherits_baseline_only_within_the_sentence():
+    text = "较2015年末事故起数下降10%，死亡人数下降10%。受灾人数下降5%"
+    got = narrative_targets(text)
+    assert [t.target.baseline for t in got] == ["2015年末", "2015年末", None]
+    assert "baseline_inherited" in got[1].target.flags
+
+
+def test_narrative_skips_clauses_without_measurable_targets():
+    text = "绩效指标：组织市级专项应急预案审核，“六个机制”落到实处，5.12防灾减灾日开展宣传，培训2期、演练3次"
+    got = narrative_targets(text)
+    assert [(t.text, t.target.value) for t in got] == [("培训2期", 2), ("演练3次", 3)]
+    for t in got:
+        assert text[t.span[0]:t.span[1]] == t.text
+
+
+def test_narrative_of_empty_text():
+    assert narrative_targets("") == []
+    assert narrative_targets("绩效指标：") == []
