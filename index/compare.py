@@ -305,6 +305,9 @@ class _Ind:
     level2: str | None
     target: Target
 
+    def __post_init__(self):
+        self.norm = normalize_name(self.ind.level3)
+
 
 @dataclass
 class _Proj:
@@ -313,6 +316,9 @@ class _Proj:
     budget: float | None
     text: str  # purpose and goals
 
+    def __post_init__(self):
+        self.names = frozenset(i.norm for i in self.inds) - _PLACEHOLDER
+
 
 @dataclass
 class _Narr:
@@ -320,6 +326,10 @@ class _Narr:
     heading: str | None
     target: Target
     level2: str | None
+
+
+def _is_placeholder(text: str | None) -> bool:
+    return normalize_name(text) in _PLACEHOLDER
 
 
 def _level2(ind: Indicator) -> str | None:
@@ -389,34 +399,39 @@ class Comparer:
 
     # -- scores
     def indicator_score(self, a: _Ind, b: _Ind) -> float:
-        """0.75 name (level3, or description) + 0.2 same category (−0.15 when both known and differ)
-        + 0.05 same target kind."""
-        if normalize_name(a.ind.level3) in _PLACEHOLDER and normalize_name(b.ind.level3) in _PLACEHOLDER:
+        """0.72 name (level3, or description) + 0.2 same category (−0.15 when both known and differ)
+        + 0.03 same target kind + 0.05 same target (a tie-breaker between rows of one name)."""
+        if a.norm in _PLACEHOLDER and b.norm in _PLACEHOLDER:
             name = 0.5  # two empty/未涉及 rows say nothing by name: let the category decide
         else:
             name = self.sim.score(a.ind.level3, b.ind.level3)
-        if a.ind.description and b.ind.description:
-            name = max(name, 0.9 * self.sim.score(a.ind.description, b.ind.description))
+            da, db = a.ind.description, b.ind.description
+            if da and db and not _is_placeholder(da) and not _is_placeholder(db):
+                name = max(name, 0.9 * self.sim.score(da, db))
         if a.level2 and b.level2:
             cat = 0.2 if a.level2 == b.level2 else -0.15
         else:
             cat = 0.1
-        kind = 0.05 if a.target.kind == b.target.kind else 0.0
-        return 0.75 * name + cat + kind
+        kind = 0.0
+        if a.target.kind == b.target.kind:
+            kind = 0.08 if compare_targets(a.target, b.target, name=b.ind.level3) is None else 0.03
+        return 0.72 * name + cat + kind
 
     def project_score(self, a: _Proj, b: _Proj, idf: dict[str, float]) -> float:
-        """0.6 name + 0.2 purpose/goals + 0.2 IDF-weighted overlap of indicator names
-        (without purpose on both sides: 0.7 name + 0.3 overlap)."""
+        """0.58 name + 0.2 purpose/goals + 0.19 IDF-weighted overlap of indicator names + 0.03 budget
+        closeness (without purpose on both sides: 0.68 name + 0.29 overlap + 0.03 budget)."""
         name = self.sim.score(a.project.name or a.project.title, b.project.name or b.project.title)
         overlap = self._overlap(a, b, idf)
+        budget = 0.0
+        if a.budget and b.budget and a.budget > 0 and b.budget > 0:
+            budget = 0.03 * min(a.budget, b.budget) / max(a.budget, b.budget)
         if a.text and b.text:
             text = self.sim.score(a.text, b.text, masked=True)
-            return 0.6 * name + 0.2 * text + 0.2 * overlap
-        return 0.7 * name + 0.3 * overlap
+            return 0.58 * name + 0.2 * text + 0.19 * overlap + budget
+        return 0.68 * name + 0.29 * overlap + budget
 
     def _overlap(self, a: _Proj, b: _Proj, idf: dict[str, float]) -> float:
-        na = {normalize_name(i.ind.level3) for i in a.inds} - _PLACEHOLDER
-        nb = {normalize_name(i.ind.level3) for i in b.inds} - _PLACEHOLDER
+        na, nb = a.names, b.names
         union = na | nb
         if not union:
             return 0.0
@@ -493,7 +508,7 @@ class Comparer:
                 "indicators": [_indicator_one(i, status) for i in p.inds]}
 
     def _indicator_diff(self, a: _Ind, b: _Ind, score: float, shift: int) -> dict[str, Any]:
-        renamed = normalize_name(a.ind.level3) != normalize_name(b.ind.level3)
+        renamed = a.norm != b.norm
         recategorized = bool(a.level2 and b.level2 and a.level2 != b.level2)
         change = compare_targets(a.target, b.target, name=b.ind.level3 or a.ind.level3,
                                  level2=b.level2 or a.level2, year_shift=shift)
@@ -616,7 +631,7 @@ def _idf(groups: Iterable[list[_Proj]]) -> dict[str, float]:
     for group in groups:
         for p in group:
             n += 1
-            for name in {normalize_name(i.ind.level3) for i in p.inds}:
+            for name in {i.norm for i in p.inds}:
                 df[name] = df.get(name, 0) + 1
     return {k: math.log((n + 1) / (v + 1)) + 0.1 for k, v in df.items()}
 

@@ -304,3 +304,20 @@ def test_custom_threshold_changes_matching():
     b = doc(2022, [proj("设备购置经费", 12.95, "", [("数量指标", "执法装备购置数量", "22件")])], [])
     strict = Comparer(indicator_threshold=0.99).compare(DEPT, 2021, [a], 2022, [b])
     assert sorted(r["status"] for r in strict["projects"][0]["indicators"]) == ["added", "removed"]
+
+
+def test_assignment_keeps_a_near_certain_pair():
+    """Maximizing the margin over the threshold: 0.95 alone beats the chain 0.53 + 0.49."""
+    from jixiao.index.compare import assign
+
+    assert assign([[0.95, 0.53], [0.49, 0.0]], 0.45) == [(0, 0, 0.95)]
+    assert assign([[0.3]], 0.45) == [] and assign([], 0.45) == []
+
+
+def test_same_named_rows_pair_by_value():
+    """Two rows of one name and category: the identical targets pair up, not a crosswise 'change'."""
+    rows = [("数量指标", "培训次数", "4次"), ("数量指标", "培训次数", "6次")]
+    a = doc(2021, [proj("会议培训及宣传工作经费", 30, "", rows)], [])
+    b = doc(2022, [proj("会议培训及宣传工作经费", 30, "", list(reversed(rows)))], [])
+    p = compare_documents(DEPT, 2021, [a], 2022, [b])["projects"][0]
+    assert [r["status"] for r in p["indicators"]] == ["same", "same"]
