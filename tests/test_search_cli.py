@@ -1,0 +1,149 @@
+"""End to end through the CLI: ingest the bundled sample, search it, bad files and bad queries.
+
+The seed is ingested once per module (about a second); every search runs against that index.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from jixiao.cli import cli
+from jixiao.index.search import HIT_COLUMNS
+
+SAMPLES = Path(__file__).resolve().parents[1] / "corpus" / "samples"
+SEED = SAMPLES / "chengde_2021_yingji.txt"
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def seed_index(tmp_path_factory):
+    d = tmp_path_factory.mktemp("seed") / "index"
+    r = run("ingest", SAMPLES, "--index", d, "-q")
+    assert r.exit_code == 0, r.stderr
+    assert "新增 added 1" in r.stdout and "指标 indicators 108" in r.stdout
+    return d
+
+
+def search(index, *args):
+    r = run("search", *args, "--index", index, "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    return json.loads(r.stdout)
+
+
+def test_phrase_and_words_find_the_drill_count(seed_index):
+    for q in ("应急演练", '"应急演练次数"', "演练"):
+        hits = search(seed_index, q, "--limit", 50)["hits"]
+        assert any(h["level3"] == "应急演练次数" and h["year"] == 2021 for h in hits), q
+
+
+def test_filtered_search_with_facets(seed_index):
+    d = search(seed_index, "满意", "--year", 2021, "--level2", "服务对象满意度指标", "--limit", 100)
+    assert d["total"] >= 12 and len(d["hits"]) == d["total"]
+    assert all(h["year"] == 2021 and h["level2"] == "服务对象满意度指标" for h in d["hits"])
+    assert all("满意" in h["text"] for h in d["hits"])
+    assert d["facets"]["year"] == {"2021": d["total"]}
+    assert d["facets"]["level2"] == {"服务对象满意度指标": d["total"]}
+    assert sum(d["facets"]["department"].values()) == d["total"]
+
+
+def test_percent_and_fullwidth_numbers(seed_index):
+    d = search(seed_index, "95%", "--kind", "indicator", "--limit", 100)
+    assert d["total"] == 14 and all(h["value"] == "95%" for h in d["hits"])
+    assert search(seed_index, "９５％", "--kind", "indicator")["total"] == 14
+    hits = search(seed_index, "４次", "--limit", 50)["hits"]
+    assert hits and all("4次" in h["text"] for h in hits)
+
+
+def test_narrative_targets_are_searchable(seed_index):
+    hits = search(seed_index, "宣传品")["hits"]
+    assert any(h["kind"] == "narrative" and "宣传品1万份" in h["text"] for h in hits)
+    assert all(h["target"]["value"] == 10000 for h in hits if "宣传品1万份" in h["text"])
+
+
+def test_department_filter(seed_index):
+    everything = search(seed_index, "满意")["total"]
+    assert search(seed_index, "满意", "--department", "应急管理局")["total"] == everything > 0
+    r = run("search", "满意", "--department", "教育局", "--index", seed_index)
+    assert r.exit_code == 0 and "共 0 条" in r.stdout and "承德市应急管理局" in r.stdout  # lists known ones
+
+
+def test_value_range(seed_index):
+    d = search(seed_index, "*", "--min", 96, "--max", 100, "--limit", 200)
+    assert d["total"] > 0
+    assert all(96 <= h["target"]["value"] <= 100 for h in d["hits"])
+
+
+def test_reingest_changes_no_total(seed_index):
+    before = search(seed_index, "*", "--limit", 0)["total"]
+    r = run("ingest", SAMPLES, "--index", seed_index, "-q")
+    assert r.exit_code == 0 and "跳过 skipped 1" in r.stdout
+    assert search(seed_index, "*", "--limit", 0)["total"] == before
+
+
+def test_table_csv_xlsx(seed_index, tmp_path):
+    r = run("search", "应急演练", "--index", seed_index)
+    assert r.exit_code == 0 and "【应急演练】次数" in r.stdout and "年度: 2021" in r.stdout
+    r = run("search", "应急演练", "--index", seed_index, "--format", "csv")
+    rows = list(csv.reader(io.StringIO(r.stdout)))
+    assert tuple(rows[0]) == HIT_COLUMNS and len(rows) > 1
+    r = run("search", "应急演练", "--index", seed_index, "--format", "xlsx")
+    assert r.exit_code == 1 and "-o" in r.stderr
+    out = tmp_path / "hits.xlsx"
+    r = run("search", "应急演练", "--index", seed_index, "--format", "xlsx", "-o", out)
+    assert r.exit_code == 0
+    from openpyxl import load_workbook
+
+    ws = load_workbook(out)["hits"]
+    assert tuple(c.value for c in ws[1]) == HIT_COLUMNS and ws.max_row > 1
+
+
+@pytest.mark.parametrize("query, code, needle", [
+    ("AND", 1, "Q001"),
+    ("", 1, "Q001"),
+    ('"应急演练', 0, "plain words"),
+    ("foo:bar)", 0, "plain words"),
+])
+def test_bad_queries(seed_index, query, code, needle):
+    r = run("search", query, "--index", seed_index)
+    assert r.exit_code == code
+    assert needle in r.stderr and "Traceback" not in r.stderr + r.stdout
+    if code:
+        assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_missing_index(tmp_path):
+    r = run("search", "演练", "--index", tmp_path / "none")
+    assert r.exit_code == 1 and "jixiao ingest" in r.stderr
+
+
+def test_index_from_environment(seed_index):
+    r = CliRunner(env={"JIXIAO_INDEX": str(seed_index)}).invoke(cli, ["search", "演练", "--format", "json"])
+    assert r.exit_code == 0 and json.loads(r.stdout)["total"] > 0
+
+
+def test_a_bad_batch_is_reported_and_nothing_is_lost(tmp_path):
+    index = tmp_path / "index"
+    assert run("ingest", SEED, "--index", index, "-q").exit_code == 0
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    (batch / "broken.docx").write_bytes(b"PK\x03\x04 this is not really a zip archive")
+    (batch / "empty.txt").write_bytes(b"")
+    (batch / "gb18030.txt").write_bytes(SEED.read_text(encoding="utf-8").replace("承德", "衡阳").encode("gb18030"))
+    r = run("ingest", batch, "--index", index, "-q")
+    assert r.exit_code == 1
+    errors = r.stderr.strip().splitlines()
+    assert len(errors) == 2 and "broken.docx" in errors[0] and "empty.txt" in errors[1]
+    assert "Traceback" not in r.stderr
+    assert "新增 added 1" in r.stdout and "失败 failed 2" in r.stdout
+    d = search(index, "应急演练次数", "--limit", 10)
+    assert {h["department"] for h in d["hits"]} == {"承德市应急管理局", "衡阳市应急管理局"}
