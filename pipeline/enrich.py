@@ -80,9 +80,9 @@ class Parser:
             [i.level1_raw for _, i in doc.indicators()], [i.level2_raw for _, i in doc.indicators()])
         for _, ind in doc.indicators():
             if ind.target is None:
-                ind.target = parse_value(ind.value, name=ind.level3, level2=ind.level2)
+                ind.target = parse_value(ind.value, name=ind.level3, level2=ind.level2, year=doc.year)
             if ind.actual and ind.actual_target is None:
-                ind.actual_target = parse_value(ind.actual, name=ind.level3, level2=ind.level2)
+                ind.actual_target = parse_value(ind.actual, name=ind.level3, level2=ind.level2, year=doc.year)
         for s in doc.sections:
             if s.indicator_text and not s.targets:
                 s.targets = narrative_targets(s.indicator_text)
