@@ -301,8 +301,9 @@ def merge_fragments(tokens: list[str], labels: Labels) -> list[str]:
         for width in (3, 2):
             if i + width <= n:
                 cand = "".join(tokens[i:i + width])
-                if len(cand) <= 14 and (header_role(cand) or labels(cand)) and not (
-                        header_role(t) or labels(t)):
+                alone = header_role(t) or labels(t)
+                fragment = all(len(x) <= 2 or key(x) == "指标" for x in tokens[i + 1:i + width])
+                if len(cand) <= 14 and (key(cand) in _HEADER or labels(cand)) and (fragment or not alone):
                     out.append(cand)
                     i += width
                     merged = True
@@ -323,23 +324,39 @@ class _Row:
     cells: dict[str, str] = field(default_factory=dict)
 
 
+def _balance(tokens: list[str]) -> list[str]:
+    """Rejoin words split inside brackets: ``数量(`` ``≥**个`` ``)`` → ``数量( ≥**个 )``."""
+    out: list[str] = []
+    depth = 0
+    for t in tokens:
+        if depth > 0 and out:
+            out[-1] += " " + t
+        else:
+            out.append(t)
+        depth += t.count("(") + t.count("（") - t.count(")") - t.count("）")
+        depth = max(depth, 0)
+    return out
+
+
 class TableReader:
     """Reads indicator rows after a header, in one of the modes described in the module docstring."""
 
-    def __init__(self, roles: list[str | None], labels: Labels, mode: str, state=None):
+    def __init__(self, roles: list[str | None], labels: Labels, mode: str):
         self.labels = labels
         self.mode = mode
         self.raw_roles = roles
         self.roles = self._data_roles(roles)
         # 中期 | 年度 blocks side by side: the second block's labels trail each row
-        self.two_blocks = len([r for r in roles if r == "level3"]) > 1 or any(
-            r in ("level1", "level2") for r in roles[roles.index("level3") + 1:] if "level3" in roles)
+        after = roles[roles.index("level3") + 1:] if "level3" in roles else []
+        self.two_blocks = any(r in ("level1", "level2", "level3") for r in after)
+        self.has_label_cols = any(r in ("level1", "level2") for r in roles)
         self.rows: list[_Row] = []
-        self.l1: Label | None = state[0] if state else None
-        self.l2: Label | None = state[1] if state else None
+        self.l1: Label | None = None
+        self.l2: Label | None = None
         self.pending: list[str] = []  # cells mode: the row being filled
         self.prev_was_label = False
         self.lead: list[_Row] = []  # rows seen before any category (column-scrambled text)
+        self.first_group: list[Label] | None = None
 
     @staticmethod
     def _data_roles(roles: list[str | None]) -> list[str | None]:
@@ -347,8 +364,8 @@ class TableReader:
         seen = set()
         started = False
         for r in roles:
-            if r in ("level1", "level2", "skip"):
-                if started:
+            if r in ("level1", "level2", "skip", "label"):
+                if started and r != "skip":
                     break  # a second block of columns (中期 | 年度 side by side): read the first only
                 continue
             if r is not None and r in seen:
@@ -360,31 +377,32 @@ class TableReader:
             out.append(r)
         while out and out[0] is None:
             out.pop(0)
-        return out
+        return out or ["level3"]
 
     # -- labels
-    def _apply_labels(self, labs: list[Label], positions: list[int] | None = None) -> None:
-        if len(labs) >= 2:
-            a, b = labs[-2], labs[-1]
-            if 1 in a.levels:
-                self.l1, self.l2 = a, b
-                return
-            labs = [b]
-        lab = labs[0]
-        lvl = self._level_of(lab, positions[0] if positions else None)
+    def _label(self, lab: Label, position: int | None = None) -> None:
+        """Apply one category label; the first labels after column-scrambled names also go to those names."""
+        if self.lead and self.first_group is None:
+            self.first_group = []
+        if self.first_group is not None and self.lead and not self._lead_done:
+            self.first_group.append(lab)
+        lvl = self._level_of(lab, position)
         if lvl == 1:
             self.l1, self.l2 = lab, None
         else:
             self.l2 = lab
+        self.prev_was_label = True
+
+    _lead_done = False
 
     def _level_of(self, lab: Label, position: int | None) -> int:
+        if position is not None and position < len(self.raw_roles) \
+                and self.raw_roles[position] in ("level1", "level2"):
+            return 1 if self.raw_roles[position] == "level1" else 2
         if lab.levels == {1}:
             return 1
-        if lab.levels == {2}:
+        if lab.levels == {2} or not lab.levels:
             return 2
-        if position is not None:
-            if position < len(self.raw_roles) and self.raw_roles[position] in ("level1", "level2"):
-                return 1 if self.raw_roles[position] == "level1" else 2
         if self.prev_was_label and self.l1 is not None and self.l2 is None:
             return 2
         cur = self.labels.level1(self.l1)
@@ -395,17 +413,41 @@ class TableReader:
             return 2 if cur == "满意度指标" and self.l2 is None else 1
         return 1
 
+    def _is_name_not_label(self, lab: Label) -> bool:
+        """A label word right after a second-level label is the indicator's name (满意度 under 服务对象满意度指标)."""
+        if not (self.prev_was_label and self.l2 is not None):
+            return False
+        if 1 not in lab.levels:
+            return True  # two second-level labels in a row cannot be
+        fam_new = self.labels.level1(lab)
+        cid = self.labels.tax.id_for_name(self.l2.key, self.l1.key if self.l1 else None)
+        fam_cur = self.labels.tax.level1_of(cid) if cid else None
+        return fam_new is not None and fam_new == fam_cur
+
     # -- rows
     def _emit(self, cells: dict[str, str]) -> None:
         cells = {r: v for r, v in cells.items() if r and v and v.strip()}
         name = clean_name(cells.get("level3", ""))
-        if not name or name in ("……", "…", "-", "/") or _NUM.match(name):
+        if not name or name in ("……", "…", "-", "/") or _NUM.match(name) or header_role(name):
             return
         cells["level3"] = name
+        if self.first_group is not None and not self._lead_done:
+            self._settle_lead()
         row = _Row(self.l1, self.l2, cells)
         if self.l1 is None and self.l2 is None:
             self.lead.append(row)
         self.rows.append(row)
+        self.prev_was_label = False
+
+    def _settle_lead(self) -> None:
+        """Names listed before any category get the first group of labels that follows them."""
+        group = self.first_group or []
+        l1 = next((g for g in group if 1 in g.levels and 2 not in g.levels), None) or \
+            next((g for g in group if 1 in g.levels), None)
+        l2 = next((g for g in group if g.levels == {2}), None)
+        for r in self.lead:
+            r.l1, r.l2 = l1, l2
+        self._lead_done = True
 
     def _merge_into_last(self, tokens: list[str]) -> bool:
         """A row split over two blocks: value-like leftovers fill the previous row's empty columns."""
@@ -425,48 +467,61 @@ class TableReader:
                 last.cells[free[i]] = v
         return True
 
-    def feed_row(self, cells: list[str]) -> None:
-        """A row with reliable boundaries (a table row or one line of space-separated cells)."""
+    def feed_row(self, cells: list[str], split: bool = False) -> None:
+        """A row with reliable boundaries: a table row, or one line of words (``split``)."""
         cells = [join_lines(c) for c in cells]
         while cells and not cells[-1]:
             cells.pop()
         if not cells:
             return
         roles = self.raw_roles
-        if len(cells) <= len(roles) and self._positional(cells):
-            labs, pos, data = [], [], {}
+        if not split and len(cells) <= len(roles) and self._positional(cells):
+            labs, data = [], {}
             for i, c in enumerate(cells):
                 if not c:
                     continue
                 if roles[i] in ("level1", "level2"):
-                    labs.append(self.labels(c))
-                    pos.append(i)
+                    labs.append((self.labels(c) or Label(_WS.sub(" ", c).strip(), frozenset(), key(c)), i))
                 elif roles[i] in DATA_ROLES:
                     data[roles[i]] = c
-            if labs:
-                self._apply_labels(labs, pos)
-            self.prev_was_label = bool(labs) and not data
+            for lab, i in labs:
+                self._label(lab, i)
             self._emit(data)
             return
         toks = [c for c in cells if c]
-        # leading serial number or indicator code
+        if split:
+            toks = _balance(toks)
         code = None
-        if "code" in self.raw_roles and len(toks) > 1 and compat("code", toks[0]) > 0 and not self.labels(toks[0]):
+        if "code" in roles and len(toks) > 1 and compat("code", toks[0]) > 0 and not self.labels(toks[0]):
             code = toks.pop(0)
-        labs, pos = [], []
-        while toks and self.labels(toks[0]) and len(labs) < 2:
-            labs.append(self.labels(toks.pop(0)))
-            pos.append(cells.index(labs[-1].raw) if labs[-1].raw in cells else None)
-        while toks and key(toks[-1]) in ("指标",) and labs:
-            toks.pop()
+        labs: list[Label] = []
+        while toks and len(labs) < 2:
+            lab = self.labels(toks[0])
+            if lab is None or (labs and not (1 in labs[0].levels and 2 in lab.levels)):
+                break
+            if not labs and self._is_name_not_label(lab):
+                break
+            labs.append(lab)
+            toks.pop(0)
+        while toks and labs and key(toks[0]) == "指标":
+            toks.pop(0)
         while self.two_blocks and len(toks) > 1 and self.labels(toks[-1]):
             toks.pop()  # repeated labels of a second column block
-        if labs:
-            self._apply_labels(labs, pos if len(cells) == len(self.raw_roles) else None)
+        if not labs and not split and self.has_label_cols and len(toks) > len(self.roles):
+            # categories outside the known frameworks (产出绩效 / 城市地下管网更新改造): cells before the name
+            extra = min(2, len(toks) - len(self.roles))
+            for t in toks[:extra]:
+                self._label(Label(t, frozenset(), key(t)), None if extra == 1 else
+                            roles.index("level1") if "level1" in roles and t is toks[0] else None)
+            toks = toks[extra:]
+        if len(labs) == 2:
+            self._label(labs[0], None)
+            self.l1, self.l2 = labs[0], labs[1]
+        elif labs:
+            pos = cells.index(labs[0].raw) if labs[0].raw in cells and len(cells) == len(roles) else None
+            self._label(labs[0], pos)
         if not toks:
-            self.prev_was_label = bool(labs)
             return
-        self.prev_was_label = False
         if not labs and self._merge_into_last(toks):
             return
         got = align(toks, self.roles)
@@ -478,6 +533,7 @@ class TableReader:
     def _positional(self, cells: list[str]) -> bool:
         """Cells line up with the header: labels only under 一级/二级, data only under data columns."""
         roles = self.raw_roles
+        full = len(cells) == len(roles)
         saw_name = False
         for i, c in enumerate(cells):
             if not c:
@@ -485,7 +541,8 @@ class TableReader:
             r = roles[i]
             is_lab = self.labels(c) is not None
             if r in ("level1", "level2"):
-                if not is_lab:
+                if not is_lab and not (full and len(c) <= 20 and any(cells[j] for j, x in enumerate(roles)
+                                                                   if x == "level3" and j < len(cells))):
                     return False
             elif r == "skip" or (is_lab and r != "level3"):
                 return False
@@ -493,6 +550,8 @@ class TableReader:
                 if is_lab and not any(cells[i + 1:]):
                     return False
                 saw_name = True
+            elif r in DATA_ROLES and compat(r, c) < 0:
+                return False
         return saw_name or all(not c or roles[i] in ("level1", "level2") for i, c in enumerate(cells))
 
     # -- cell streams
@@ -500,10 +559,9 @@ class TableReader:
         """One cell of a table written one cell per line (empty cells written out)."""
         cell = join_lines(cell)
         lab = self.labels(cell) if cell else None
-        if lab:
+        if lab and not self._is_name_not_label(lab):
             self._flush()
-            self._apply_labels([lab])
-            self.prev_was_label = True
+            self._label(lab)
             return
         if self.prev_was_label and key(cell) == "指标":
             return  # the second line of a wrapped label (经济效益 / 指标)
@@ -529,18 +587,20 @@ class TableReader:
             core.insert(0, "level3")
         row: dict[str, str] | None = None
         pos = 0
-        for t in merge_fragments(tokens, self.labels):
+        for t in _balance(merge_fragments(tokens, self.labels)):
             lab = self.labels(t)
-            if lab:
+            if lab and not self._is_name_not_label(lab):
                 if row:
                     self._emit(row)
                 row = None
-                self._apply_labels([lab])
-                self.prev_was_label = True
+                self._label(lab)
                 continue
             if self.prev_was_label and key(t) == "指标":
                 continue
-            if header_role(t) and not row:
+            if header_role(t):
+                if row:
+                    self._emit(row)
+                    row = None
                 continue
             self.prev_was_label = False
             placed = False
@@ -564,26 +624,19 @@ class TableReader:
 
     def close(self) -> None:
         self._flush()
-        # column-scrambled text lists some names before any category: give them the first category
-        if self.lead and len(self.lead) < len(self.rows):
-            first = next((r for r in self.rows if r.l1 or r.l2), None)
-            if first:
-                for r in self.lead:
-                    r.l1, r.l2 = first.l1, first.l2
+        if self.lead and not self._lead_done and self.first_group:
+            self._settle_lead()
 
     def indicators(self) -> list[Indicator]:
         out = []
         for r in self.rows:
             c = r.cells
-            ind = Indicator(
+            out.append(Indicator(
                 level1=self.labels.level1(r.l1), level2=self.labels.level2(r.l2, r.l1),
                 level1_raw=r.l1.raw if r.l1 else None, level2_raw=r.l2.raw if r.l2 else None,
                 level3=c["level3"], description=c.get("description"), value=c.get("value"),
                 actual=c.get("actual"), basis=c.get("basis"), weight=c.get("weight"), score=c.get("score"),
-                deviation=c.get("deviation"))
-            if ind.level1 is None and r.l1 is None and ind.level2:
-                ind.level1 = None
-            out.append(ind)
+                deviation=c.get("deviation")))
         return out
 
 
@@ -732,8 +785,7 @@ class _Builder:
         return 0
 
     def _open_reader(self, roles, mode):
-        state = None
-        self.reader = TableReader(roles, self.labels, mode, state)
+        self.reader = TableReader(roles, self.labels, mode)
         if self.proj is None:
             self._new_project(None)
         self.reader_project = self.proj
@@ -747,6 +799,8 @@ class _Builder:
         first = (val[0] if kind == "row" and val else text) or ""
         if _STOP.match(first.strip()) or (first and is_title(first)) or (first and _key_role(first) in ("code", "name")):
             return False
+        if key(first) in ("序号", "编号") and "code" not in r.raw_roles:
+            return False  # the header of another table
         if kind == "row":
             if r.mode == "cells":
                 return False
@@ -766,7 +820,7 @@ class _Builder:
             toks = tokens_of(text)
             if len(toks) > 1 and is_header([header_role(t) for t in merge_fragments(toks, self.labels)]):
                 return False
-            r.feed_row(toks)
+            r.feed_row(toks, split=True)
             return True
         return False
 

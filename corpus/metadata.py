@@ -25,7 +25,7 @@ _ORG_SUFFIX = ("管理局", "管理处", "管理中心", "事务局", "委员会
                "联合会", "残联", "总工会", "机关", "街道")
 _ORG = re.compile(r"(?<![\u4e00-\u9fff])(?:中共)?((?:[\u4e00-\u9fff]{1,5}?%s){1,4}[\u4e00-\u9fff]{1,12}?(?:%s))" % (
     _DIVISION, "|".join(sorted(_ORG_SUFFIX, key=len, reverse=True))))
-_LABELS = ("主管部门及代码", "主管预算部门", "项目主管部门", "主管部门", "预算部门", "部门(单位)名称", "部门（单位）名称",
+_LABELS = ("主管部门及其编码", "主管部门及代码", "主管预算部门", "项目主管部门", "主管部门", "预算部门", "部门(单位)名称", "部门（单位）名称",
            "单位名称", "填报单位", "单位信息", "预算单位", "部门名称", "实施单位", "项目单位")
 _LABEL = re.compile(r"(%s)\s*[:：]?\s*(?:\(盖章\)|（盖章）)?\s*[:：]?\s*([^\s|:：]{2,40})" % "|".join(
     re.escape(x) for x in _LABELS))
@@ -58,11 +58,11 @@ def infer(body: str, hints: dict[str, str] | None = None, *, has_actuals: bool =
 
 
 def infer_year(text: str, title: str | None = None) -> int | None:
-    for source in (title or "", text):
+    for source in (title or "", text[:1200]):
         m = _YEAR_DU.search(source)
         if m:
             return int(m.group(1))
-    years = [int(y) for y in _YEAR.findall(text)]
+    years = [int(y) for y in _YEAR.findall(text)] + [int(y) for y in _YEAR_DU.findall(text)]
     if not years:
         return None
     counts = Counter(years)
@@ -141,7 +141,8 @@ def infer_title(text: str) -> str | None:
     """The first short line that names the form (…绩效目标表, …自评表, 部门整体绩效目标 …)."""
     for line in text.splitlines()[:80]:
         s = line.strip().strip("|").strip()
-        if 4 <= len(s) <= 60 and any(w in s for w in _TITLE_WORDS) and not s.startswith(("#", "注", "附件:")):
+        if 4 <= len(s) <= 60 and any(w in s for w in _TITLE_WORDS) and not s.startswith(("#", "注", "附件:")) \
+                and "|" not in s:
             return re.sub(r"\s*\|+\s*$", "", s)
     for line in text.splitlines():
         s = line.strip()

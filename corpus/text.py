@@ -208,6 +208,8 @@ def split_blocks(text: str) -> list[Block]:
         else:
             if line.strip():
                 blocks.append(Paragraph(line.strip()))
+            elif line:
+                blocks.append(Paragraph(""))  # a blank cell written as a space (HTML &nbsp;)
             i += 1
     return blocks
 
@@ -316,8 +318,6 @@ def _pipe_rows(region: list[str]) -> list[list[str]]:
             continue
         s = line.strip()
         cells = _split_pipes(s)
-        if s.startswith("|"):
-            cells = cells[1:]
         if s.endswith("|"):
             cells = cells[:-1]
         row = pending + cells

@@ -1,0 +1,89 @@
+"""Layout recall on the development corpus: how many gold indicator rows the parser recovers.
+
+A gold row counts as recovered when some parsed row of the same file has the same third-level name
+and the same 指标值 (whitespace removed; a missing value matches a missing value). Of those, the share
+whose canonical second-level category equals the gold's is reported where the gold states one.
+
+    python bench/dev_recall.py [DEV_DIR] [-v]
+
+DEV_DIR defaults to ../shared/corpus/dev (it must hold *.txt and gold.jsonl).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DEV = ROOT.parent / "shared" / "corpus" / "dev"
+
+
+def norm(s: str | None) -> str:
+    return re.sub(r"\s+", "", s or "")
+
+
+def evaluate(dev: Path, verbose: bool = False) -> dict:
+    from jixiao.corpus.layout import build_document
+    from jixiao.corpus.readers import read
+
+    gold = [json.loads(line) for line in (dev / "gold.jsonl").read_text(encoding="utf-8").splitlines() if line]
+    by_file = defaultdict(list)
+    for g in gold:
+        by_file[g["file"]].append(g)
+    total = found = cat_total = cat_ok = 0
+    per_file = {}
+    started = time.perf_counter()
+    for name, rows in sorted(by_file.items()):
+        doc = build_document(read(dev / name))
+        parsed = [ind for _, ind in doc.indicators()]
+        index = defaultdict(list)
+        for ind in parsed:
+            index[norm(ind.level3)].append(ind)
+        hit_file = 0
+        scored = [g for g in rows if g["level3"]]
+        for g in scored:
+            cands = [i for i in index.get(norm(g["level3"]), []) if norm(i.value) == norm(g["value_raw"])]
+            if cands:
+                hit_file += 1
+                if g["level2"]:
+                    cat_total += 1
+                    ok = any(i.level2 == g["level2"] for i in cands)
+                    cat_ok += ok
+                    if verbose and not ok:
+                        print(f"  CAT {name[:40]}: {g['level3']} gold={g['level2']} got={[i.level2 for i in cands]}")
+            elif verbose:
+                near = index.get(norm(g["level3"]))
+                print(f"  MISS {name[:40]}: {g['level3']!r} = {g['value_raw']!r}"
+                      + (f" (got value {[i.value for i in near]})" if near else ""))
+        total += len(scored)
+        found += hit_file
+        per_file[name] = (hit_file, len(scored), len(parsed))
+    elapsed = time.perf_counter() - started
+    return {"rows": total, "recovered": found, "category_rows": cat_total, "category_ok": cat_ok,
+            "per_file": per_file, "seconds": elapsed}
+
+
+def main(argv: list[str]) -> int:
+    verbose = "-v" in argv
+    args = [a for a in argv if a != "-v"]
+    dev = Path(args[0]) if args else DEFAULT_DEV
+    if not (dev / "gold.jsonl").exists():
+        print(f"no gold.jsonl under {dev}", file=sys.stderr)
+        return 1
+    r = evaluate(dev, verbose)
+    for name, (hit, n, parsed) in r["per_file"].items():
+        print(f"{hit:3d}/{n:<3d} (parsed {parsed:3d})  {name}")
+    print(f"recall (level3+value): {r['recovered']}/{r['rows']} = {r['recovered'] / max(1, r['rows']):.1%} "
+          f"(gold rows without a third-level name are not counted)")
+    print(f"canonical level2 correct among recovered rows stating one: {r['category_ok']}/{r['category_rows']} = "
+          f"{r['category_ok'] / max(1, r['category_rows']):.1%}")
+    print(f"time: {r['seconds']:.2f} s for {len(r['per_file'])} files")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
