@@ -267,10 +267,10 @@ def render_md(result: dict[str, Any]) -> str:
             out += _md_table(["状态", "二级指标", f"{y0} 三级指标", f"{y1} 三级指标", f"{y0} 指标值", f"{y1} 指标值", "变化"],
                              [[STATUS_ZH[r["status"]], r.get("level2"), r["from_level3"], r["to_level3"],
                                r["from_value"], r["to_value"], change_label(r)] for r in rows])
+            out.append("")
         same = len(p["indicators"]) - len(rows)
         if same and p["status"] == "changed":
-            out += ["", f"其余 {same} 项指标未变。"]
-        out.append("")
+            out += [f"其余 {same} 项指标未变。", ""]
     if unchanged:
         out += ["### 未变化的项目 Unchanged", ""]
         out += [f"- {_md(project_title(p))}（{budget_text(p['budget'])}，{len(p['indicators'])} 项指标）"
@@ -298,7 +298,10 @@ def render_md_years(result: dict[str, Any]) -> str:
                        _get(s["years"], y)["budget"]] for y in years])
     out.append("")
     for t, counts in s["transitions"].items():
-        out.append(f"- {t}：" + ("，".join(f"{CHANGE_ZH.get(k, k)} {v}" for k, v in counts.items()) or "无"))
+        pc = s.get("project_transitions", {}).get(t, {})
+        projects = "，".join(f"{CHANGE_ZH.get(k, k)} {v}" for k, v in pc.items() if v)
+        out.append(f"- {t} 指标：" + ("，".join(f"{CHANGE_ZH.get(k, k)} {v}" for k, v in counts.items()) or "无")
+                   + (f"；项目：{projects}" if projects else ""))
     out += ["", "## 项目 Projects", ""]
     for p in result["projects"]:
         out += [f"### {_md(_latest(p['names'], years))}", "",

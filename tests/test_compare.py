@@ -321,3 +321,8 @@ def test_same_named_rows_pair_by_value():
     b = doc(2022, [proj("会议培训及宣传工作经费", 30, "", list(reversed(rows)))], [])
     p = compare_documents(DEPT, 2021, [a], 2022, [b])["projects"][0]
     assert [r["status"] for r in p["indicators"]] == ["same", "same"]
+
+
+def test_compare_years_counts_project_transitions():
+    r = compare_years(DEPT, {2021: [docs_2021()], 2022: [docs_2022()]})
+    assert r["summary"]["project_transitions"] == {"2021→2022": {"added": 1, "removed": 1, "renamed": 1}}
