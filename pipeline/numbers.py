@@ -44,6 +44,9 @@ NUM = (rf"(?:[-负]\s*)?(?!百\s*分\s*之|千\s*分\s*之|万\s*分\s*之)(?:{_
 NUMX = rf"{NUM}(?:\s*又\s*{NUM})?(?:\s*分\s*之\s*{NUM})?"
 
 _NUM_RE = re.compile(NUMX)
+# Longer digit runs are identifiers (ID-card, account and project codes), not quantities.
+MAX_DIGITS = 15
+LIMIT = Decimal(10) ** 16
 _ARABIC_ONLY = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)")
 _TOKEN = re.compile(rf"\d+(?:\.\d+)?|[{CN_DIG}{CN_MAG}几]")
 
@@ -86,6 +89,8 @@ def parse_number(span: str) -> Decimal | None:
     if not s:
         return None
     if _ARABIC_ONLY.fullmatch(s):
+        if sum(c.isdigit() for c in s) > MAX_DIGITS:
+            return None
         try:
             v = Decimal(s)
         except InvalidOperation:
@@ -107,6 +112,8 @@ def parse_number(span: str) -> Decimal | None:
                 else:
                     return None
             v += Decimal("0." + "".join(digits))
+    if abs(v) >= LIMIT:
+        return None
     return -v if neg else v
 
 

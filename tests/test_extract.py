@@ -399,3 +399,19 @@ def test_narrative_skips_clauses_without_measurable_targets():
 def test_narrative_of_empty_text():
     assert narrative_targets("") == []
     assert narrative_targets("绩效指标：") == []
+
+
+@pytest.mark.parametrize("text", ["1" * 5000, "一" * 3000, "十 " * 3000, "2021年" * 1000, "百分之" * 2000,
+                                  "较" + "x" * 3000 + "下降10%", "1." * 3000])
+def test_pathological_lines_are_fast_and_never_huge_numbers(text):
+    import time
+
+    t0 = time.perf_counter()
+    got = extract_targets(text) + [t.target.__dict__ for t in narrative_targets(text)]
+    assert time.perf_counter() - t0 < 1.0
+    for t in got:
+        assert t["value"] is None or abs(t["value"]) < 10 ** 16
+
+
+def test_identifier_digit_runs_are_not_quantities():
+    assert all(t["kind"] != "numeric" for t in extract_targets("身份证号130802199001011234"))

@@ -50,3 +50,8 @@ def test_table_format_lists_each_target():
 def test_bad_format_is_a_usage_error():
     result = CliRunner().invoke(cli, ["extract", "--format", "xml", "x"])
     assert result.exit_code == 2
+
+
+def test_a_giant_digit_run_does_not_crash_the_json_output():
+    out = run([], "1" * 5000 + "\n")
+    assert json.loads(out)["text"] == "1" * 5000
