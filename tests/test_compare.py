@@ -326,3 +326,63 @@ def test_same_named_rows_pair_by_value():
 def test_compare_years_counts_project_transitions():
     r = compare_years(DEPT, {2021: [docs_2021()], 2022: [docs_2022()]})
     assert r["summary"]["project_transitions"] == {"2021→2022": {"added": 1, "removed": 1, "renamed": 1}}
+
+
+# ---------------------------------------------------------------- the seed, parsed, against a 2022 version of it
+
+def _edit(text: str, old: str, new: str) -> str:
+    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in the seed"
+    return text.replace(old, new)
+
+
+def seed_2022(seed: str) -> str:
+    """The seed as next year's document: budgets, projects, values, names and narrative edited."""
+    t = _edit(seed, "\t应急演练次数\n\t应急演练次数\n\t3次", "\t应急演练次数\n\t应急演练次数\n\t4次")
+    t = _edit(t, "\t隐患整改的数量占发现隐患数量的比例\n\t90%", "\t隐患整改的数量占发现隐患数量的比例\n\t95%")
+    t = _edit(t, "\t地震监测设备巡检次数\n\t地震监测设备巡检次数\n\t4次", "\t地震监测设备巡检次数\n\t地震监测设备巡检次数\n\t6次")
+    t = _edit(t, "\t光纤故障率\n\t光纤故障率\n\t5%", "\t光纤故障率\n\t光纤故障率\n\t3%")
+    t = _edit(t, "\t购置数量\n\t购置数量\n", "\t执法装备购置数量\n\t执法装备购置数量\n")
+    t = _edit(t, "安全生产月发放宣传品1万份", "安全生产月发放宣传品2万份")
+    t = _edit(t, "24小时内报送", "12小时内报送")
+    t = t.replace("安全生产专家劳务费", "安全生产专家咨询劳务费")
+    drill = t.index("\t安全生产应急专项经费及自然灾害预案演练经费绩效信息表")
+    head, tail = t[:drill], t[drill:]
+    t = head + tail.replace("\t预算数\n\t30\n\t其中：财政资金\n\t30\n", "\t预算数\n\t35\n\t其中：财政资金\n\t35\n", 1)
+    start, end = t.index("\t购置办公家具绩效信息表"), t.index("\t安全生产执法检查专项经费绩效信息表")
+    t = t[:start] + t[end:]  # a project removed
+    start, end = t.index("\t物业管理费绩效信息表"), t.index("\t局光纤网站租赁费绩效信息表")
+    added = t[start:end].replace("物业管理费", "应急指挥平台运维费").replace("物业服务面积", "平台运行天数")
+    t = t[:end] + added + t[end:]  # a project added
+    return t.replace("2021", "2022")
+
+
+def test_seed_against_its_2022_version(tmp_path, seed_path):
+    from jixiao.pipeline.enrich import Parser
+
+    p2022 = tmp_path / "chengde_2022_yingji.txt"
+    p2022.write_text(seed_2022(seed_path.read_text(encoding="utf-8")), encoding="utf-8")
+    parser = Parser(classify=False)
+    a, b = parser.parse(seed_path), parser.parse(p2022)
+    assert (a.year, b.year) == (2021, 2022)
+    r = compare_documents(DEPT, 2021, [a], 2022, [b])
+    changed = {(p["to_name"] or p["from_name"], r_["from_level3"], r_["to_level3"], r_["status"], r_["change"])
+               for p in r["projects"] for r_ in p["indicators"]
+               if r_["status"] == "changed"}
+    assert changed == {
+        ("安全生产应急专项经费及自然灾害预案演练经费", "应急演练次数", "应急演练次数", "changed", "raised"),
+        ("安全生产执法检查专项经费", "隐患整改率", "隐患整改率", "changed", "raised"),
+        ("地震工作经费", "地震监测设备巡检次数", "地震监测设备巡检次数", "changed", "raised"),
+        ("局光纤网站租赁费", "光纤故障率", "光纤故障率", "changed", "raised"),
+        ("设备购置经费", "购置数量", "执法装备购置数量", "changed", None),
+    }
+    projects = {(p["status"], p["from_name"], p["to_name"]) for p in r["projects"] if p["status"] != "same"}
+    assert ("added", None, "应急指挥平台运维费") in projects
+    assert ("removed", "购置办公家具", None) in projects
+    assert ("changed", "安全生产专家劳务费", "安全生产专家咨询劳务费") in projects
+    assert r["summary"]["projects"]["same"] == 5
+    drill = next(p for p in r["projects"] if p["to_name"] == "安全生产应急专项经费及自然灾害预案演练经费")
+    assert (drill["budget"]["from"], drill["budget"]["to"]) == (30, 35)
+    narr = {(n["from_text"], n["to_text"], n["change"]) for n in r["narrative"] if n["status"] != "same"}
+    assert narr == {("安全生产月发放宣传品1万份", "安全生产月发放宣传品2万份", "raised"),
+                    ("自然灾害损失初步情况报告24小时内报送到省应急管理局",
+                     "自然灾害损失初步情况报告12小时内报送到省应急管理局", "raised")}
