@@ -322,7 +322,9 @@ def _pipe_rows(region: list[str]) -> list[list[str]]:
             cells = cells[:-1]
         row = pending + cells
         filled = sum(1 for c in cells if c)
-        continues = s.endswith("|") and not s.endswith("||") and not s.endswith("| |") and 0 < filled <= 2
+        # "产 出 指 标 (50分) |" or "绩效指标 | 一级 指标 |": a merged cell that goes on in the next line
+        continues = s.endswith("|") and not s.endswith("||") and not s.endswith("| |") and (
+            filled == 1 or (filled == 2 and len(cells) == 2))
         if continues:
             pending = row
             continue
