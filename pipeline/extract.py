@@ -132,6 +132,9 @@ _PERIOD = re.compile(r"""
 (?:(?P<y2>(?:19|20)\d{2})\s*[.\-/年]\s*)?(?P<m2>\d{1,2})(?:\s*[.\-/月]\s*(?P<d2>\d{1,2})\s*[日号]?)?\s*月?
 """, re.X)
 
+_STAMP = re.compile(r"(?<!\d)(?:(?P<y>(?:19|20)\d{2})[-/](?P<m>\d{1,2})[-/](?P<d>\d{1,2})(?!\d)"
+                    r"(?P<time>\s*\d{1,2}:\d{2}(?::\d{2})?)?|\d{1,2}:\d{2}(?::\d{2})?(?!\d))")
+
 _BASE = (r"(?:19|20)\d{2}\s*年\s*(?:度)?(?:末|底|初)?(?:同期)?|上一?年度?(?:同期|末|底)?|去年(?:同期)?|前三年平均(?:值|水平|数)?"
          r"|近三年平均(?:值|水平)?|基期|同期|基准年|上期|上季度|上月")
 _DIR_WORDS = {"下降": "decrease", "降低": "decrease", "减少": "decrease", "压减": "decrease", "压降": "decrease",
@@ -223,6 +226,19 @@ def _periods(t: str, out: list) -> None:
         out.append(_Cand(m.start(), m.end(), 5, tg))
 
 
+def _stamps(t: str, out: list) -> None:
+    """ISO dates (2023-12-04 → a deadline) and clock times (19:49, never a quantity)."""
+    for m in _STAMP.finditer(t):
+        if m["y"]:
+            mon, day = int(m["m"]), int(m["d"])
+            if not (1 <= mon <= 12 and 1 <= day <= 31):
+                continue
+            tg = None if m["time"] else Target(raw=m.group(), kind="deadline", date=_date_str(int(m["y"]), mon, day))
+        else:
+            tg = None
+        out.append(_Cand(m.start(), m.end(), 6, tg))
+
+
 def _deadlines(t: str, out: list, cell: bool, year: int | None) -> None:
     for m in _DEADLINE.finditer(t):
         if m.end() == m.start():
@@ -305,7 +321,21 @@ def _references(t: str, out: list) -> None:
         out.append(_Cand(m.start(), m.end(), 2, tg))
 
 
-def _quantities(t: str, out: list, strict: bool) -> None:
+def _is_code(t: str, numtxt: str, nstart: int, end: int) -> bool:
+    """Bare digit runs that are identifiers, not quantities: 06032897, 0534-4366343, 67号, (2024), URL parts."""
+    digits = numtxt.strip()
+    if not digits.isdigit():
+        return False
+    before = t[nstart - 1:nstart] if nstart else ""
+    after = t[end:end + 1]
+    if len(digits) > 1 and digits[0] == "0" or len(digits) > 8:
+        return True
+    if after in ("号", "/", "_") or before in ("/", "_", "#"):
+        return True
+    return len(digits) == 4 and 1900 <= int(digits) <= 2100  # a year written alone
+
+
+def _quantities(t: str, out: list, strict: bool, cell: bool = False) -> None:
     n = len(t)
     for m in _QTY.finditer(t):
         numtxt = m["num"].rstrip()
@@ -353,6 +383,16 @@ def _quantities(t: str, out: list, strict: bool) -> None:
         # Bare number glued to Latin letters (80MB handled by units; ABC123 by the before-check).
         if not unit and end < n and t[end:end + 1].isascii() and t[end:end + 1].isalpha():
             continue
+        if not unit and not pre and not pp and not cell and (
+                _is_code(t, numtxt, nstart, m.end("num"))
+                or m["num2"] is not None and _is_code(t, m["num2"], m.start("num2"), m.end("num2"))):
+            continue
+        if masked and not pre and not any(c.isdigit() for c in numtxt):
+            continue  # **日 in a 年月日 template
+        if unit == "分" and numtxt.strip() in ("百", "千", "十", "满"):
+            continue  # 百分制
+        if unit in ("年", "月", "日", "度") and m.start("unit") > m.end("num"):
+            unit, post, end = None, None, m.end("num")  # 4623 万 年 度: letter-spaced text, not a unit
         op = _PRE_OPS.get(pre) if pre else None
         if pre and op is None and pre in ("在", "约", "保持", "保持在"):
             start = m.start("num") if pre in ("在", "约") else start
@@ -452,14 +492,16 @@ def _select(cands: list) -> list:
 def _find(text: str, *, cell: bool = False, strict: bool = False, year: int | None = None) -> list:
     t = fold(text)
     cands: list = []
+    if ":" in t or "-" in t or "/" in t:
+        _stamps(t, cands)
     if "-" in t or "—" in t or "至" in t or "到" in t or "~" in t or "–" in t:
         _periods(t, cands)
     if "年" in t or "月" in t:
         _deadlines(t, cands, cell, year)
     _changes(t, cands)
     _references(t, cands)
-    _quantities(t, cands, strict)
-    sel = _select(cands)
+    _quantities(t, cands, strict, cell)
+    sel = [c for c in _select(cands) if c.target is not None]  # stamps without a target only block
     for c in sel:
         c.target.raw = text[c.start:c.end]
     return sel
@@ -600,11 +642,13 @@ def extract_targets(text: str) -> list[dict]:
         return [_target_dict(Target(raw=text, kind="na"), (0, len(text)))]
     found = _find(text)
     if len(stripped) <= _CELL_MAX and len(found) <= 1 and not re.search(r"[。；;]", stripped):
-        cellish = not found or _uncovered_is_noise(text, found[0])
-        if cellish:
+        # A lone value (2024, 0起) is kept even where free text would drop it, but only when
+        # nothing else of substance surrounds it (电话:0534-4366343 stays free text).
+        cf = found or _find(text, cell=True)
+        if not cf or len(cf) == 1 and _uncovered_is_noise(text, cf[0]):
             tg = parse_value(stripped)
-            span = (found[0].start, found[0].end) if found else (lead, lead + len(stripped))
-            if found and tg.kind == found[0].target.kind:
+            span = (cf[0].start, cf[0].end) if cf else (lead, lead + len(stripped))
+            if cf and tg.kind == cf[0].target.kind:
                 tg.raw = text[span[0]:span[1]]
             else:
                 span = (lead, lead + len(stripped))

@@ -415,3 +415,16 @@ def test_pathological_lines_are_fast_and_never_huge_numbers(text):
 
 def test_identifier_digit_runs_are_not_quantities():
     assert all(t["kind"] != "numeric" for t in extract_targets("身份证号130802199001011234"))
+
+
+@pytest.mark.parametrize("text", [
+    "网站监督电话:0534-4366343  邮箱", "鲁ICP备06032897号 根据鲁财科教(2024)67号文件", "发布时间:2023-10-13 19:49 来源",
+    "访问 gov.cn/public/6602051/25929172.html 查看", "满分为百分制考核的相关说明文字",
+])
+def test_codes_dates_and_times_are_not_quantities(text):
+    assert [t for t in extract_targets(text) if t["kind"] == "numeric"] == []
+
+
+def test_iso_date_is_a_deadline():
+    got = extract_targets("项目须于2023-12-04之前完成并通过验收，届时提交报告")
+    assert [(t["kind"], t["date"]) for t in got] == [("deadline", "2023-12-04")]
