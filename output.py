@@ -72,6 +72,9 @@ def write_xlsx(path: str, sheets: dict[str, tuple[Sequence[str], Iterable[Sequen
         for r in rows:
             ws.append([v if isinstance(v, (int, float)) or v is None else cell_text(v) for v in r])
             n += 1
+            for c in ws[n]:
+                if c.data_type == "f":  # document text starting with "=" is text, never a formula
+                    c.data_type = "s"
         if columns:
             ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{n}"
             ws.freeze_panes = "A2"

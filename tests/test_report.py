@@ -223,3 +223,15 @@ def test_cli_compare_errors_list_the_index(index_dir, args, message):
     r = CliRunner().invoke(cli, ["compare", "--index", index_dir, *args])
     assert r.exit_code == 1
     assert message in r.output and "Traceback" not in r.output
+
+
+def test_xlsx_keeps_formula_like_text_as_text(tmp_path):
+    from openpyxl import load_workbook
+
+    a, b = docs_2021(), docs_2022()
+    b.projects[3].indicators[1].value = '=HYPERLINK("http://x.example","点击")'
+    path = tmp_path / "f.xlsx"
+    write_report(compare_documents(DEPT, 2021, [a], 2022, [b]), "xlsx", out_path=str(path))
+    ws = load_workbook(path)["指标变化"]
+    cells = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("=")]
+    assert cells and all(c.data_type == "s" for c in cells)
