@@ -750,6 +750,10 @@ class _Builder:
             if not roles[0] and val[0] and key(val[0]).endswith("一级指标"):
                 roles[0] = "level1"  # junk glued before the first header cell
             if is_header(roles):
+                first = next(k for k, r in enumerate(roles) if r)
+                if first and any(_key_role(c) for c in val[:first]):
+                    self._fields(val[:first], row=True)  # 项目名称 | X | glued to the header by a wrapped row
+                    roles = roles[first:]
                 self._open_reader(roles, "row")
                 return 1
             return 0
