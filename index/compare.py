@@ -169,14 +169,9 @@ def target_of(ind_value: str | None, target: Target | None, *, name: str | None 
     raw = ind_value or ""
     try:
         from jixiao.pipeline.extract import parse_value
-    except ImportError:  # the extractor is optional for comparing hand-built documents
-        parse_value = None
-    if parse_value is not None:
-        t = parse_value(raw, name=name, level2=level2)
-        if t is not None:
-            return t
-    kind = "na" if normalize_name(raw) in _PLACEHOLDER else "qualitative"
-    return Target(raw=raw, kind=kind)
+    except ImportError:  # a trimmed install without the extractor still compares hand-built documents
+        return Target(raw=raw, kind="na" if normalize_name(raw) in _PLACEHOLDER else "qualitative")
+    return parse_value(raw, name=name, level2=level2)
 
 
 def polarity(name: str | None, level2: str | None, a: Target | None, b: Target | None) -> int:
@@ -463,6 +458,7 @@ class Comparer:
                 to_docs: Iterable[Document]) -> dict[str, Any]:
         """Contract §4 comparison of two years, plus a ``summary``."""
         shift = to_year - from_year
+        from_docs, to_docs = list(from_docs), list(to_docs)  # read twice: projects, then narrative
         left, right = _projects(from_docs), _projects(to_docs)
         pairs = {j: (i, s) for i, j, s in self.match_projects(left, right)}
         matched_left = {i for i, _ in pairs.values()}
@@ -548,6 +544,7 @@ class Comparer:
         An item missing in a middle year can rejoin its chain later (each year is matched against the
         latest appearance of every chain so far).
         """
+        docs_by_year = {y: list(d) for y, d in docs_by_year.items()}
         years = sorted(docs_by_year)
         if len(years) < 2:
             raise JixiaoError(f"comparing needs at least two years; got {years}")
