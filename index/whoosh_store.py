@@ -3,9 +3,9 @@
 Record kinds share one index:
 
 * ``indicator`` / ``narrative``: what search finds (analyzed ``text``, keyword filter fields, numeric
-  ``year`` and ``vnum`` = the normalized target value, compact stored fields for the hit);
-* ``document``: per file, small (path, hash, year, region, department, counts) for ``departments()``
-  and ``stats()``;
+  ``year`` and ``vnum`` = the normalized target value, one compact stored tuple for the hit);
+* ``document``: per file, small (path, hash, year, region, department, project names, counts) for
+  hits (rows join to it by ``dockey``), ``departments()`` and ``stats()``;
 * ``blob``: per file, the full ``Document`` JSON (zlib) for ``documents()``.
 
 Every record carries ``pathkey`` (the absolute path), so replacing a changed file is one
@@ -25,7 +25,7 @@ from jixiao.document import Document
 from jixiao.errors import IndexError_, IndexLockedError, SchemaVersionError
 from jixiao.index.store import AddResult, SearchFilters, SearchResult
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 VERSION_FILE = "jixiao-schema.json"
 INGEST_LOCK = "JIXIAO_INGEST"
 TARGET_KEYS = ("raw", "kind", "op", "value", "value_max", "unit", "direction", "baseline", "reference",
@@ -36,34 +36,32 @@ SNIPPET_CHARS = 120
 
 
 def build_schema():
-    """The index schema (pickled into the index by whoosh; bump SCHEMA_VERSION when it changes)."""
+    """The index schema (pickled into the index by whoosh; bump SCHEMA_VERSION when it changes).
+
+    Rows store one compact tuple (``r``) and join to their document record (by ``dockey``) for path,
+    hash, year, region, department and project names: per-row copies were most of the index size.
+    """
     from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
     from jixiao.index.analysis import JiebaAnalyzer
 
     ana = JiebaAnalyzer()
     return Schema(
-        kind=ID(stored=True),
-        pathkey=ID,
-        path=STORED,
-        sha=ID(stored=True),  # document and blob records (lookups by content hash)
-        hash=STORED,  # the same on rows, stored only: an indexed term per row would only cost postings
+        kind=ID,
+        pathkey=ID,  # every record: replacing a file deletes by it
+        sha=ID(stored=True),  # document and blob records
+        dockey=ID,  # document records: the key rows carry in ``r``
         # shift_step=0: one term per year (ranges enumerate the few years); vnum keeps 4 tiers for ranges
-        year=NUMERIC(int, bits=32, stored=True, sortable=True, shift_step=0),
-        region=ID(stored=True, sortable=True),
-        department=ID(stored=True, sortable=True),
-        level1=ID(stored=True),
-        level2=ID(stored=True, sortable=True),
+        year=NUMERIC(int, bits=32, sortable=True, shift_step=0),
+        region=ID,
+        department=ID(sortable=True),
+        level1=ID,
+        level2=ID(sortable=True),
         text=TEXT(analyzer=ana, phrase=True),
-        project=TEXT(analyzer=ana, phrase=True, stored=True),
-        level3=STORED,
-        description=STORED,
-        value=STORED,
+        project=TEXT(analyzer=ana, phrase=True),
         vnum=NUMERIC(float, bits=64, shift_step=16),
-        target=STORED,
-        heading=STORED,
-        clause=STORED,  # narrative records: the clause (``text`` itself is not stored)
-        info=STORED,  # document records: title, kind, format, counts
+        r=STORED,  # rows: see pack_row
+        info=STORED,  # document records: path, year, region, department, title, project names, counts
         blob=STORED,  # blob records: zlib-compressed Document JSON
     )
 
@@ -98,6 +96,27 @@ def unpack_target(vals: list | None) -> dict | None:
     return d
 
 
+def unpack_row(r: tuple) -> dict[str, Any]:
+    """A row's stored tuple → its fields (``project`` is an ordinal into the document's project names).
+
+    indicator: ("i", dockey, project ordinal, level1, level2, level3, description, value, target)
+    narrative: ("n", dockey, heading, level1, level2, clause, target)
+    """
+    if r[0] == "i":
+        _, dockey, proj, l1, l2, l3, desc, value, target = r
+        return {"kind": "indicator", "dockey": dockey, "project_no": proj, "level1": l1, "level2": l2,
+                "level3": l3, "description": desc, "value": value, "target": target}
+    _, dockey, heading, l1, l2, clause, target = r
+    return {"kind": "narrative", "dockey": dockey, "heading": heading, "level1": l1, "level2": l2,
+            "clause": clause, "target": target}
+
+
+def row_text(f: dict[str, Any]) -> str:
+    if f.get("kind") == "indicator":
+        return indicator_text(f.get("level3"), f.get("description"), f.get("value"))
+    return f.get("clause") or ""
+
+
 def _num(t) -> float | None:
     v = getattr(t, "value", None) if t is not None else None
     if isinstance(v, bool) or not isinstance(v, (int, float)):
@@ -113,22 +132,25 @@ def _clean(fields: dict[str, Any]) -> dict[str, Any]:
 def records_for(doc: Document) -> list[dict[str, Any]]:
     """The index records of one Document (rows, narrative targets, the document and its blob)."""
     key = os.path.abspath(doc.source.path)
-    common = {"pathkey": key, "path": doc.source.path, "hash": doc.source.sha256, "year": doc.year,
-              "region": doc.region, "department": doc.department}
+    dockey = doc.source.sha256[:16]
+    common = {"pathkey": key, "year": doc.year, "region": doc.region, "department": doc.department}
     recs = []
     n_ind = 0
-    for p, ind in doc.indicators():
-        cat = ind.category
-        level1 = ind.level1 or (cat.level1 if cat else None)
-        level2 = ind.level2 or (cat.level2 if cat else None)
-        text = indicator_text(ind.level3, ind.description, ind.value)
-        if not text:
-            continue
-        n_ind += 1
-        recs.append(_clean({**common, "kind": "indicator", "level1": level1, "level2": level2,
-                            "text": text, "project": p.name or p.title, "level3": ind.level3,
-                            "description": ind.description if ind.description != ind.level3 else None,
-                            "value": ind.value, "vnum": _num(ind.target), "target": pack_target(ind.target)}))
+    for no, p in enumerate(doc.projects):
+        name = p.name or p.title
+        for ind in p.indicators:
+            cat = ind.category
+            level1 = ind.level1 or (cat.level1 if cat else None)
+            level2 = ind.level2 or (cat.level2 if cat else None)
+            text = indicator_text(ind.level3, ind.description, ind.value)
+            if not text:
+                continue
+            n_ind += 1
+            desc = ind.description if ind.description != ind.level3 else None
+            recs.append(_clean({**common, "kind": "indicator", "level1": level1, "level2": level2, "text": text,
+                                "project": name, "vnum": _num(ind.target),
+                                "r": ("i", dockey, no, level1, level2, ind.level3, desc, ind.value,
+                                      pack_target(ind.target))}))
     n_narr = 0
     for s in doc.sections:
         for t in s.targets:
@@ -136,14 +158,15 @@ def records_for(doc: Document) -> list[dict[str, Any]]:
                 continue
             n_narr += 1
             recs.append(_clean({**common, "kind": "narrative", "level1": t.level1, "level2": t.level2,
-                                "text": t.text, "clause": t.text, "heading": s.heading, "vnum": _num(t.target),
-                                "target": pack_target(t.target)}))
-    info = {"title": doc.title, "kind": doc.kind, "format": doc.source.format,
-            "projects": len(doc.projects), "indicators": n_ind, "narrative": n_narr,
-            "warnings": len(doc.warnings)}
-    recs.append(_clean({**common, "kind": "document", "sha": doc.source.sha256, "info": info}))
+                                "text": t.text, "vnum": _num(t.target),
+                                "r": ("n", dockey, s.heading, t.level1, t.level2, t.text, pack_target(t.target))}))
+    info = {"path": doc.source.path, "sha": doc.source.sha256, "year": doc.year, "region": doc.region,
+            "department": doc.department, "title": doc.title, "kind": doc.kind, "format": doc.source.format,
+            "project_names": [p.name or p.title for p in doc.projects], "projects": len(doc.projects),
+            "indicators": n_ind, "narrative": n_narr, "warnings": len(doc.warnings)}
+    recs.append(_clean({**common, "kind": "document", "sha": doc.source.sha256, "dockey": dockey, "info": info}))
     # json with default=vars gives exactly doc.to_dict()'s JSON, about 10x faster than dataclasses.asdict
-    blob = zlib.compress(json.dumps(doc, default=vars, ensure_ascii=False).encode("utf-8"), 6)
+    blob = zlib.compress(json.dumps(doc, default=vars, ensure_ascii=False).encode("utf-8"), 9)
     recs.append({"kind": "blob", "pathkey": key, "sha": doc.source.sha256, "blob": blob})
     return recs
 
@@ -165,6 +188,7 @@ class WhooshStore:
         self._pending: dict[str, str] = {}  # pathkey → sha added in the open writer
         self._pending_shas: set[str] = set()
         self.last_query_note: str | None = None  # set when a malformed query was searched as plain words
+        self._docinfo: dict[str, dict[str, Any]] = {}  # dockey → document info, per searcher
 
     # ------------------------------------------------------------ opening
 
@@ -325,6 +349,7 @@ class WhooshStore:
         return self._searcher
 
     def _drop_searcher(self):
+        self._docinfo.clear()
         if self._searcher is not None:
             s, self._searcher = self._searcher, None
             s.close()
@@ -391,7 +416,7 @@ class WhooshStore:
             return self._search_verified(query, full, phrases, terms, limit)
         facets = {name: sorting.FieldFacet(name, maptype=sorting.Count) for name in FACETS}
         res = s.search(full, limit=max(1, limit), groupedby=facets)
-        hits = [self._hit(h.fields(), h.score, terms) for h in res[: max(0, limit)]]
+        hits = [self._hit(self._row(h.fields()), h.score, terms) for h in res[: max(0, limit)]]
         out_facets = {}
         for name in FACETS:
             counts: dict[str, int] = {}
@@ -414,8 +439,8 @@ class WhooshStore:
         kept = []
         counts = {name: Counter() for name in FACETS}
         for h in res:
-            f = h.fields()
-            texts = {"text": _key(self._text_of(f)), "project": _key(f.get("project") or "")}
+            f = self._row(h.fields())
+            texts = {"text": _key(row_text(f)), "project": _key(f.get("project") or "")}
             if all(p in texts.get(field, "") for field, p in phrases):
                 kept.append((f, h.score))
                 for name in FACETS:
@@ -424,23 +449,36 @@ class WhooshStore:
         return SearchResult(query=query, total=len(kept), hits=hits,
                             facets={name: _sorted_counts(c) for name, c in counts.items()})
 
-    @staticmethod
-    def _text_of(f: dict[str, Any]) -> str:
-        if f.get("kind") == "indicator":
-            return indicator_text(f.get("level3"), f.get("description"), f.get("value"))
-        return f.get("clause") or ""
+    def _doc_info(self, dockey: str) -> dict[str, Any]:
+        info = self._docinfo.get(dockey)
+        if info is None:
+            rec = self._get_searcher().document(kind="document", dockey=dockey)
+            info = self._docinfo[dockey] = (rec or {}).get("info") or {}
+        return info
+
+    def _row(self, stored: dict[str, Any]) -> dict[str, Any]:
+        """A row's stored fields joined with its document's (path, hash, year, region, department, project)."""
+        f = unpack_row(stored["r"])
+        info = self._doc_info(f["dockey"])
+        for k in ("path", "sha", "year", "region", "department"):
+            f[k] = info.get(k)
+        if f["kind"] == "indicator":
+            names = info.get("project_names") or []
+            no = f.pop("project_no")
+            f["project"] = names[no] if isinstance(no, int) and 0 <= no < len(names) else None
+        return f
 
     def _hit(self, f: dict[str, Any], score: float | None, terms: set) -> dict[str, Any]:
         from jixiao.index.search import make_snippet
 
         kind = f.get("kind")
-        text = self._text_of(f)
+        text = row_text(f)
         hit = {"score": round(float(score or 0.0), 3), "kind": kind, "year": f.get("year"),
                "region": f.get("region"), "department": f.get("department"), "project": f.get("project"),
                "level1": f.get("level1"), "level2": f.get("level2"), "level3": f.get("level3"),
                "value": f.get("value"), "target": unpack_target(f.get("target")), "text": text,
                "snippet": make_snippet(text, terms, SNIPPET_CHARS),
-               "source": {"path": f.get("path"), "sha256": f.get("hash") or f.get("sha")}}
+               "source": {"path": f.get("path"), "sha256": f.get("sha")}}
         if kind == "narrative":
             hit["heading"] = f.get("heading")
         return hit
@@ -454,20 +492,14 @@ class WhooshStore:
         if year is not None:
             parts.append(Q.NumericRange("year", year, year))
         s = self._get_searcher()
-        return [s.stored_fields(n) for n in s.docs_for_query(Q.And(parts))]
+        return [s.stored_fields(n).get("info") or {} for n in s.docs_for_query(Q.And(parts))]
 
     def documents(self, department: str | None = None, year: int | None = None) -> list[Document]:
         """Stored Documents (full, as parsed), filtered by exact department and year."""
-        from whoosh import query as Q
-
         s = self._get_searcher()
         docs = []
         for rec in sorted(self._doc_records(department, year), key=lambda r: (r.get("year") or 0, r.get("path") or "")):
-            blob = s.document(kind="blob", pathkey=os.path.abspath(rec["path"]), sha=rec["sha"])
-            if blob is None:  # should not happen: they are added in the same commit
-                q = Q.And([Q.Term("kind", "blob"), Q.Term("sha", rec["sha"])])
-                found = [s.stored_fields(n) for n in s.docs_for_query(q)]
-                blob = found[0] if found else None
+            blob = s.document(kind="blob", sha=rec["sha"])
             if blob is not None:
                 docs.append(Document.from_dict(json.loads(zlib.decompress(blob["blob"]).decode("utf-8"))))
         return docs
@@ -496,7 +528,7 @@ class WhooshStore:
         res = self._get_searcher().search(q, limit=limit)
         out = []
         for h in res:
-            f = h.fields()
+            f = self._row(h.fields())
             out.append({"score": round(float(h.score or 0.0), 3), "level3": f.get("level3"),
                         "value": f.get("value"), "target": unpack_target(f.get("target")),
                         "level1": f.get("level1"), "level2": f.get("level2"), "year": f.get("year"),
@@ -504,8 +536,7 @@ class WhooshStore:
         return out
 
     def stats(self) -> dict[str, int]:
-        recs = self._doc_records()
-        info = [r.get("info") or {} for r in recs]
+        recs = info = self._doc_records()
         return {"documents": len(recs),
                 "projects": sum(i.get("projects", 0) for i in info),
                 "indicators": sum(i.get("indicators", 0) for i in info),
