@@ -19,6 +19,7 @@ narrative sections from ``（一）heading`` / ``绩效目标：`` / ``绩效指
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -37,6 +38,7 @@ _PREFIX_N = re.compile(r"^\s*(?:指标|指標)\s*\d+\s*[:：]?\s*")
 _MARKS = "★☆*＊※●◆"
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure; the same cells recur across rows and files
 def key(text: str | None) -> str:
     """Comparable form of a label or header cell: no spaces, simplified, half-width brackets."""
     if not text:
@@ -74,6 +76,7 @@ TEXT_ROLES = ("level3", "description", "basis", "note", "deviation")  # may hold
 OPTIONAL_IN_TOKENS = ("description", "basis", "note", "deviation", None)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def header_role(cell: str) -> str | None:
     k = key(cell)
     if not k:
@@ -164,6 +167,7 @@ def _han(t: str) -> int:
     return len(_HAN.findall(t))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def value_like(t: str) -> bool:
     t = t.strip()
     if not t:
@@ -173,6 +177,7 @@ def value_like(t: str) -> bool:
     return bool(re.search(r"\d", t)) and _han(t) <= 6
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def compat(role: str | None, t: str) -> float:
     """How well text ``t`` fits a column of ``role`` (higher is better, negative is a misfit)."""
     t = t.strip()
@@ -335,7 +340,7 @@ def _balance(tokens: list[str]) -> list[str]:
             out.append(t)
         depth += t.count("(") + t.count("（") - t.count(")") - t.count("）")
         depth = max(depth, 0)
-    return out
+    return tokens if depth else out  # a bracket never closed (a truncated cell): keep the words
 
 
 class TableReader:
@@ -559,6 +564,9 @@ class TableReader:
         """One cell of a table written one cell per line (empty cells written out)."""
         cell = join_lines(cell)
         lab = self.labels(cell) if cell else None
+        if lab and self.pending and len(self.pending) < len(self.roles) and \
+                self.roles[len(self.pending)] in ("basis", "note", "deviation", "description"):
+            lab = None  # a text column of a row being filled may read like a label (依据: 生态效益)
         if lab and not self._is_name_not_label(lab):
             self._flush()
             self._label(lab)

@@ -378,3 +378,20 @@ def test_paragraph_blocks_from_another_reader():
     assert [(s.heading, s.goal, s.indicator_text) for s in doc.sections] == [
         ("（一）应急管理", "提升应急能力。", "演练3次，培训2期。")]
     assert rows(doc) == [("产出指标", "数量指标", "演练次数", "3次"), ("产出指标", "数量指标", "培训期数", "2期")]
+
+
+@pytest.mark.parametrize("layout", ["pipe", "spaces", "cells"])
+def test_seed_rendered_in_other_layouts_reads_back_the_same(seed_doc, layout):
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "bench" / "gen_docs.py"
+    spec = importlib.util.spec_from_file_location("gen_docs", path)
+    gen_docs = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen_docs)
+    doc = parse(gen_docs.render(seed_doc, layout))
+
+    def summary(d):
+        return [(p.code, p.name, p.budget.total, [(i.level1, i.level2, i.level3, i.value, i.basis)
+                                                   for i in p.indicators]) for p in d.projects]
+
+    assert summary(doc) == summary(seed_doc)
