@@ -1,0 +1,134 @@
+"""``jixiao suggest``: where does an indicator being drafted belong, and what did others set?
+
+Categories come from the classifier; when an index exists, similar past indicators are grouped by
+name with a typical value: ``验收合格率: 过去 37 次，中位数 ≥95%``.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+from collections import Counter
+from typing import Any
+
+from jixiao.errors import JixiaoError
+
+OP_SYMBOL = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "", "between": "", None: ""}
+
+
+def _get(rec: Any, key: str):
+    return rec.get(key) if isinstance(rec, dict) else getattr(rec, key, None)
+
+
+def typical_value(records: list) -> dict:
+    """Count and typical target of past records: the median of the numeric targets sharing the most
+    common (comparator, unit), else the most common value as written."""
+    numeric = []
+    for r in records:
+        t = _get(r, "target")
+        if t is not None and _get(t, "kind") == "numeric" and _get(t, "value") is not None:
+            op = _get(t, "op") or _get(t, "implied_op")
+            numeric.append((op, _get(t, "unit") or "", float(_get(t, "value"))))
+    out: dict[str, Any] = {"count": len(records)}
+    if numeric:
+        (op, unit), _ = Counter((o, u) for o, u, _ in numeric).most_common(1)[0]
+        vals = [v for o, u, v in numeric if (o, u) == (op, unit)]
+        med = statistics.median(vals)
+        out.update({"median": med, "op": op, "unit": unit or None, "n_numeric": len(vals),
+                    "typical": f"{OP_SYMBOL.get(op, '')}{med:g}{unit}", "kind": "median"})
+        return out
+    raws = Counter((_get(r, "value") or "").strip() for r in records)
+    raws.pop("", None)
+    if raws:
+        raw, _ = raws.most_common(1)[0]
+        out.update({"typical": raw, "kind": "most_common"})
+    return out
+
+
+def summarize_similar(records: list, limit: int = 5) -> list[dict]:
+    """Group past indicator records by name (most frequent first, ties in relevance order)."""
+    from jixiao.models.features import clean_name
+
+    groups: dict[str, list] = {}
+    shown: dict[str, str] = {}
+    for r in records:
+        name = _get(r, "level3") or ""
+        key = clean_name(name)[0]
+        if not key:
+            continue
+        groups.setdefault(key, []).append(r)
+        shown.setdefault(key, name)
+    order = {k: i for i, k in enumerate(groups)}
+    out = []
+    for key in sorted(groups, key=lambda k: (-len(groups[k]), order[k]))[:limit]:
+        recs = groups[key]
+        s = typical_value(recs)
+        l2 = Counter(_get(r, "level2") for r in recs if _get(r, "level2"))
+        s.update({"level3": shown[key], "level2": l2.most_common(1)[0][0] if l2 else None})
+        s["line"] = (f"{shown[key]}: 过去 {s['count']} 次，" +
+                     (f"中位数 {s['typical']}" if s.get("kind") == "median"
+                      else f"常见 {s['typical']}" if s.get("typical") else "无数值"))
+        out.append(s)
+    return out
+
+
+def find_similar(name: str, index_dir: str | None) -> tuple[list[dict], str | None]:
+    """(summaries, hint). No index, or an index that cannot be opened, yields a hint instead."""
+    if not index_dir or not os.path.isdir(index_dir):
+        return [], f"没有索引 no index at {index_dir}: run `jixiao ingest PATH...` to see similar past indicators"
+    try:
+        from jixiao.index.store import open_store
+
+        store = open_store(index_dir)
+    except (JixiaoError, ImportError) as e:
+        return [], f"索引不可用 index not usable ({e}); run `jixiao ingest PATH...`"
+    try:
+        records = store.similar_indicators(name)
+    except JixiaoError as e:
+        return [], f"索引查询失败 index lookup failed ({e})"
+    finally:
+        store.close()
+    if not records:
+        return [], "索引中没有相似指标 no similar past indicators in the index"
+    return summarize_similar(records), None
+
+
+def run_suggest(name: str, *, value: str | None = None, top: int = 3, fmt: str = "table",
+                index_dir: str | None = None, taxonomy: str | None = None, model_path: str | None = None,
+                out=None) -> dict:
+    """Print the top categories (with p) and similar past indicators for ``name``."""
+    import sys
+
+    from jixiao.errors import QueryError
+    from jixiao.models.classifier import load_model
+    from jixiao.output import dumps
+    from jixiao.pipeline.taxonomy import load_taxonomy
+
+    out = out or sys.stdout
+    if not name or not name.strip():
+        raise QueryError("suggest needs an indicator name, e.g. `jixiao suggest 培训人次`")
+    tax = load_taxonomy()
+    version = taxonomy or tax.default_version
+    pred = load_model(model_path).predict_categories([{"level3": name, "value": value}], top=max(1, top), min_p=0.0)[0]
+    cats = []
+    for cid, p in [(pred["id"], pred["confidence"])] + [(a["id"], a["p"]) for a in pred["alternatives"]]:
+        l1, l2 = tax.label(cid, version, name)
+        cats.append({"level1": l1, "level2": l2, "p": round(float(p), 3)})
+    cats = cats[:max(1, top)]
+    similar, hint = find_similar(name, index_dir)
+    result = {"name": name, "value": value, "taxonomy": version, "categories": cats,
+              "similar": [{k: v for k, v in s.items() if k != "line"} for s in similar], "hint": hint}
+    if fmt == "json":
+        out.write(dumps(result) + "\n")
+        return result
+    from jixiao.output import print_table
+
+    print_table([[c["level1"], c["level2"], f"{c['p']:.2f}"] for c in cats], ["一级指标", "二级指标", "概率 p"],
+                title=f"{name}" + (f"  {value}" if value else ""), file=out)
+    if similar:
+        out.write("相似历史指标 similar past indicators:\n")
+        for s in similar:
+            out.write(f"  {s['line']}" + (f"  ({s['level2']})" if s.get("level2") else "") + "\n")
+    elif hint:
+        out.write(f"{hint}\n")
+    return result
