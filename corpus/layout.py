@@ -422,8 +422,10 @@ class TableReader:
         """A label word right after a second-level label is the indicator's name (满意度 under 服务对象满意度指标)."""
         if not (self.prev_was_label and self.l2 is not None):
             return False
+        if lab.key.endswith("指标"):
+            return False  # a full category name is a label even where scrambled text lists several
         if 1 not in lab.levels:
-            return True  # two second-level labels in a row cannot be
+            return True  # two short second-level labels in a row: the second is a name (群众满意度)
         fam_new = self.labels.level1(lab)
         cid = self.labels.tax.id_for_name(self.l2.key, self.l1.key if self.l1 else None)
         fam_cur = self.labels.tax.level1_of(cid) if cid else None
@@ -512,9 +514,10 @@ class TableReader:
             toks.pop(0)
         while self.two_blocks and len(toks) > 1 and self.labels(toks[-1]):
             toks.pop()  # repeated labels of a second column block
-        if not labs and not split and self.has_label_cols and len(toks) > len(self.roles):
+        data_roles = [r for r in self.roles if r != "code"] if code else self.roles
+        if not labs and not split and self.has_label_cols and len(toks) > len(data_roles):
             # categories outside the known frameworks (产出绩效 / 城市地下管网更新改造): cells before the name
-            extra = min(2, len(toks) - len(self.roles))
+            extra = min(2, len(toks) - len(data_roles))
             for t in toks[:extra]:
                 self._label(Label(t, frozenset(), key(t)), None if extra == 1 else
                             roles.index("level1") if "level1" in roles and t is toks[0] else None)
@@ -529,8 +532,8 @@ class TableReader:
             return
         if not labs and self._merge_into_last(toks):
             return
-        got = align(toks, self.roles)
-        data = {self.roles[i]: v for i, v in got.items() if self.roles[i]}
+        got = align(toks, data_roles)
+        data = {data_roles[i]: v for i, v in got.items() if data_roles[i]}
         if code:
             data.setdefault("code", code)
         self._emit(data)
@@ -768,7 +771,8 @@ class _Builder:
         if kind in ("cell", "para") and val:
             if kind == "para":
                 toks = merge_fragments(tokens_of(val), self.labels)
-                roles = [header_role(t) for t in toks]
+                # column-scrambled text interleaves category labels with the header words
+                roles = [header_role(t) or ("label" if self.labels(t) else None) for t in toks]
                 if len(toks) > 1:
                     start, end = _header_run(roles)
                     if start is not None and is_header(roles[start:end]):
@@ -1028,16 +1032,19 @@ class _Builder:
 
 
 def _header_run(roles: list[str | None]) -> tuple[int | None, int]:
-    """The longest run of consecutive header cells in a tokenized line."""
-    best = (None, 0)
+    """The run of consecutive header cells (labels may sit among them) with the most header words."""
+    best, best_score = (None, 0), 0
     i, n = 0, len(roles)
     while i < n:
-        if roles[i]:
+        if roles[i] and roles[i] != "label":
             j = i
             while j < n and roles[j]:
                 j += 1
-            if best[0] is None or j - i > best[1] - best[0]:
-                best = (i, j)
+            while roles[j - 1] == "label":
+                j -= 1
+            score = sum(1 for r in roles[i:j] if r != "label")
+            if score > best_score:
+                best, best_score = (i, j), score
             i = j
         else:
             i += 1
