@@ -154,11 +154,11 @@ def _sheet_title(name: str, used: set[str]) -> str:
     return title
 
 
-def build_xlsx(gold: dict) -> bytes:
+def build_xlsx(gold: dict, *, goals_last: bool = False) -> bytes:
     """One sheet per project: a title row merged across, amounts as numbers, percents as %-cells.
 
-    Unlike the docx, the indicator block comes before the 绩效目标 rows, 一级/二级 are merged ranges,
-    and 指标确定依据 spans two columns.
+    Unlike the docx, 一级/二级 are merged ranges, 指标确定依据 spans two columns and 绩效指标描述 one;
+    with ``goals_last`` the 绩效目标 rows come after the indicator block instead of before it.
     """
     import openpyxl
     from openpyxl.styles import Alignment
@@ -178,36 +178,47 @@ def build_xlsx(gold: dict) -> bytes:
         ws.append(["资金支出计划（%）", *PERIODS])
         ws.append([None, *p["schedule_pct"]])
         ws.merge_cells("A5:A6")
-        ws.append([*HEADER[:5], HEADER[5]])
-        ws.merge_cells("F7:G7")
-        first = ws.max_row + 1
-        for ind in p["indicators"]:
-            ws.append([ind["level1"], ind["level2"], ind["level3"], ind["description"], None, ind["basis"]])
-            cell = ws.cell(row=ws.max_row, column=5)
-            m = PERCENT.fullmatch(ind["value"])
-            if m:
-                cell.value = float(m.group(1)) / 100
-                cell.number_format = "0%" if "." not in m.group(1) else "0." + "0" * len(m.group(1).split(".")[1]) + "%"
-            else:
-                cell.value = ind["value"]
-            ws.merge_cells(start_row=ws.max_row, start_column=6, end_row=ws.max_row, end_column=7)
-        for col, key in ((1, "level1"), (2, "level2")):
-            keys = [(ind["level1"], ind[key]) for ind in p["indicators"]]
-            for a, b, _ in runs(keys):
-                if b > a:
-                    ws.merge_cells(start_row=first + a, start_column=col, end_row=first + b, end_column=col)
-        g0 = ws.max_row + 1
-        for k, goal in enumerate(p["goals"]):
-            ws.append(["绩效目标" if k == 0 else None, f"目标{k + 1}", goal])
-            ws.merge_cells(start_row=g0 + k, start_column=3, end_row=g0 + k, end_column=7)
-        if len(p["goals"]) > 1:
-            ws.merge_cells(start_row=g0, start_column=1, end_row=g0 + len(p["goals"]) - 1, end_column=1)
+        if not goals_last:
+            _xlsx_goals(ws, p["goals"])
+        _xlsx_indicators(ws, p["indicators"])
+        if goals_last:
+            _xlsx_goals(ws, p["goals"])
         for row in ws.iter_rows():
             for cell in row:
                 cell.alignment = Alignment(wrap_text=True, vertical="center")
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _xlsx_goals(ws, goals: list[str]) -> None:
+    g0 = ws.max_row + 1
+    for k, goal in enumerate(goals):
+        ws.append(["绩效目标" if k == 0 else None, f"目标{k + 1}", goal])
+        ws.merge_cells(start_row=g0 + k, start_column=3, end_row=g0 + k, end_column=7)
+    if len(goals) > 1:
+        ws.merge_cells(start_row=g0, start_column=1, end_row=g0 + len(goals) - 1, end_column=1)
+
+
+def _xlsx_indicators(ws, inds: list[dict]) -> None:
+    ws.append(HEADER)
+    ws.merge_cells(start_row=ws.max_row, start_column=6, end_row=ws.max_row, end_column=7)
+    first = ws.max_row + 1
+    for ind in inds:
+        ws.append([ind["level1"], ind["level2"], ind["level3"], ind["description"], None, ind["basis"]])
+        cell = ws.cell(row=ws.max_row, column=5)
+        m = PERCENT.fullmatch(ind["value"])
+        if m:  # 95% as the number 0.95 shown through a percent format, as Excel users enter it
+            decimals = len(m.group(1).partition(".")[2])
+            cell.value = float(m.group(1)) / 100
+            cell.number_format = "0%" if not decimals else "0." + "0" * decimals + "%"
+        else:
+            cell.value = ind["value"]
+        ws.merge_cells(start_row=ws.max_row, start_column=6, end_row=ws.max_row, end_column=7)
+    for col, key in ((1, "level1"), (2, "level2")):
+        for a, b, _ in runs([(ind["level1"], ind[key]) for ind in inds]):
+            if b > a:
+                ws.merge_cells(start_row=first + a, start_column=col, end_row=first + b, end_column=col)
 
 
 # ---------------------------------------------------------------- pdf
