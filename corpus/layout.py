@@ -29,8 +29,8 @@ from jixiao.document import Budget, Document, Indicator, Project, ScheduleItem, 
 
 # Labels and headers only (never output text): traditional → simplified for the characters they use.
 _T2S = str.maketrans(dict(zip(
-    "級標屬號績質數時產滿經濟會態續響務對實際內說類單權資項稱預總額財編碼門評價體備註據確準設計劃進達構與響益義",
-    "级标属号绩质数时产满经济会态续响务对实际内说类单权资项称预总额财编码门评价体备注据确准设计划进达构与响益义")))
+    "級標屬號績質數時產滿經濟會態續響務對實際內說類單權資項稱預總額財編碼門評價體備註據確準設計劃進達構與響益義個萬億",
+    "级标属号绩质数时产满经济会态续响务对实际内说类单权资项称预总额财编码门评价体备注据确准设计划进达构与响益义个万亿")))
 _WS = re.compile(r"\s+")
 _SCORE = re.compile(r"[（(]\s*\d+(?:\.\d+)?\s*分?\s*[）)]")
 _ENUM = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]+[）)、.．]|[①-⑩])\s*")
@@ -66,12 +66,16 @@ for _role, _names in {
     "nature": "指标性质 指标属性 指标值类型 指标类型 指标方向",
     "code": "指标编码 序号 编号 指标代码",
     "note": "备注 说明",
-    "skip": "绩效指标 年度绩效指标 本年度绩效指标 当年绩效指标 年度绩效指标完成情况 绩效指标完成情况 绩效指标体系",
+    "skip": "绩效指标 年度绩效指标 本年度绩效指标 当年绩效指标 年度绩效指标完成情况 绩效指标完成情况 绩效指标体系 "
+            "评价内容 绩效内容",
+    "deviation": "偏差原因 偏差原因分析及改进措施 未完成原因和改进措施 未完成原因及改进措施 未完成原因及拟采取的改进措施 "
+                 "偏差原因及改进措施 未完成原因分析",
+    "rate": "累计完成率 完成率 目标完成率 指标完成率",
 }.items():
     for _n in _names.split():
         _HEADER[key(_n)] = _role
 DATA_ROLES = ("level3", "description", "value", "actual", "weight", "score", "basis", "unit", "nature", "code",
-              "note", "deviation")
+              "note", "deviation", "rate")
 TEXT_ROLES = ("level3", "description", "basis", "note", "deviation")  # may hold several words
 OPTIONAL_IN_TOKENS = ("description", "basis", "note", "deviation", None)
 
@@ -93,7 +97,7 @@ def is_header(roles: list[str | None]) -> bool:
     present = {r for r in roles if r and r != "skip"}
     if len(present) < 3:
         return False
-    return "level3" in present or ("value" in present and present & {"level1", "level2"})
+    return "level3" in present or ("value" in present and bool(present & {"level1", "level2", "actual"}))
 
 
 # ---------------------------------------------------------------- category labels
@@ -194,7 +198,7 @@ def compat(role: str | None, t: str) -> float:
         if num:
             return -2
         return 1.2 if han >= 4 else (0.6 if vl else 0.8)
-    if role in ("value", "actual"):
+    if role in ("value", "actual", "rate"):
         if vl:
             return 3
         if len(t) <= 12:
@@ -362,6 +366,7 @@ class TableReader:
         self.prev_was_label = False
         self.lead: list[_Row] = []  # rows seen before any category (column-scrambled text)
         self.first_group: list[Label] | None = None
+        self.glued: list[str] = []  # glued mode: the text, parsed at close()
 
     @staticmethod
     def _data_roles(roles: list[str | None]) -> list[str | None]:
@@ -633,7 +638,48 @@ class TableReader:
         if row:
             self._emit(row)
 
+    # -- a table glued into one run of characters (no separators at all)
+    def feed_glued(self, text: str) -> None:
+        self.glued.append(text)
+
+    def _parse_glued(self) -> None:
+        text = "".join(self.glued)
+        simp = text.translate(_T2S)
+        cols = [r for r in self.roles if r in _GLUED_VALUE]
+        if not cols:
+            return
+        row_re = re.compile(r"(?P<name>[^≥≤<>=＞＜]*?[\u4e00-\u9fff)）])"
+                            + "".join(f"(?P<c{i}>{_GLUED_VALUE[r]})" for i, r in enumerate(cols)) + r"(?![\d.%])")
+        pos = 0
+        marks = [(m.start(), m.end(), m.group(0)) for m in _glued_labels(self.labels).finditer(simp)]
+        bounds = marks + [(len(simp), len(simp), None)]
+        self.glued_done = False
+        for start, end, lab_text in bounds:
+            if self.glued_done:
+                break  # prose after the table: names do not run this long
+            segment_end = start
+            while pos < segment_end:
+                m = row_re.search(simp, pos, segment_end)
+                if not m or m.end("name") - m.start("name") > _GLUED_MAX_NAME or \
+                        not re.match(r"[\w★*＊(（“]", m.group("name")):
+                    self.glued_done = m is not None  # prose after the table (",实际完成值为…")
+                    break
+                name = text[m.start("name"):m.end("name")]
+                if _han(name) >= 2:
+                    cells = {"level3": name}
+                    for i, r in enumerate(cols):
+                        cells[r] = text[m.start(f"c{i}"):m.end(f"c{i}")]
+                    self._emit(cells)
+                pos = m.end()
+            if lab_text:
+                lab = self.labels(lab_text)
+                if lab:
+                    self._label(lab)
+            pos = end
+
     def close(self) -> None:
+        if self.glued:
+            self._parse_glued()
         self._flush()
         if self.lead and not self._lead_done and self.first_group:
             self._settle_lead()
@@ -649,6 +695,41 @@ class TableReader:
                 actual=c.get("actual"), basis=c.get("basis"), weight=c.get("weight"), score=c.get("score"),
                 deviation=c.get("deviation")))
         return out
+
+
+_UNIT = r"(?:%|‰|平方米|立方米|公里|公斤|万元|小时|人次|万[\u4e00-\u9fff]|[个次人件份家户亩米吨辆台套座所名场期项册天年月日元起处条篇本头只批种])"
+_V = rf"(?:[≥≤<>=＞＜]{{0,2}}\d+(?:\.\d+)?(?:{_UNIT}(?:/[\u4e00-\u9fff])?)?|[高中低是否无])"
+_GLUED_MAX_NAME = 80
+_GLUED_VALUE = {"weight": r"\d{1,2}?(?:\.\d)?", "value": _V, "actual": _V, "rate": _V, "score": r"\d{1,3}?(?:\.\d)?"}
+
+
+@functools.lru_cache(maxsize=4)
+def _glued_labels(labels: Labels) -> re.Pattern:
+    """Full category names (…指标/…目标) and the repeated 绩效指标 header, for cutting glued text."""
+    names = {"绩效指标"}
+    for s in labels.l1 | labels.l2:
+        if s.endswith("指标"):
+            names.update({s, s[:-2] + "目标"})
+    return re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
+
+
+_GLUED_HEADER = re.compile("|".join(re.escape(k) for k in sorted(_HEADER, key=len, reverse=True) if len(k) >= 2))
+
+
+def glued_header(text: str) -> tuple[list[str], int, int] | None:
+    """A header written without separators (一级指标二级指标三级指标年度指标值…): roles, start, end offsets."""
+    best = None
+    run: list[re.Match] = []
+    for m in list(_GLUED_HEADER.finditer(text)) + [None]:
+        if m is not None and run and m.start() == run[-1].end():
+            run.append(m)
+            continue
+        if len(run) >= 3:
+            roles = [_HEADER[x.group(0)] for x in run]
+            if is_header(roles) and (best is None or len(roles) > len(best[0])):
+                best = (roles, run[0].start(), run[-1].end())
+        run = [m] if m is not None else []
+    return best
 
 
 # ---------------------------------------------------------------- project fields
@@ -785,6 +866,14 @@ class _Builder:
                             self.reader.feed_tokens(rest)
                             self._close_reader()
                         return 1
+            if kind == "para" and len(val) >= 30:
+                flat = _WS.sub("", val)
+                found = glued_header(flat.translate(_T2S))
+                if found:
+                    roles, _, end = found
+                    self._open_reader(roles, "glued")
+                    self.reader.feed_glued(flat[end:])
+                    return 1
             if header_role(val) and header_role(val) != "skip" or key(val) in ("绩效指标",):
                 roles, j = [], i
                 while j < len(items) and items[j][0] == kind and (header_role(items[j][1] or "") or
@@ -824,6 +913,11 @@ class _Builder:
             if is_header(roles):
                 return False
             r.feed_row(val)
+            return True
+        if r.mode == "glued":
+            if kind != "para" or not text:
+                return False
+            r.feed_glued(_WS.sub("", re.sub(r"^\s*\d+、", "", text)))  # "2、" starts each preview chunk
             return True
         if r.mode == "cells":
             if kind == "para" and len(text) > 150 and not r.labels(text):

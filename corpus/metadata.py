@@ -14,12 +14,13 @@ from dataclasses import dataclass
 _YEAR_DU = re.compile(r"(?<!\d)(20[0-4]\d)\s*年度")
 _YEAR = re.compile(r"(?<![\d.\-/])(20[0-4]\d)\s*年(?!\s*[-—~至到]\s*20)")
 _DIVISION = "(?:省|自治区|特别行政区|市|自治州|州|盟|地区|县|自治县|区|旗|镇|乡|街道)"
-_REGION_CHAIN = re.compile(rf"^(?:[\u4e00-\u9fff]{{1,7}}?{_DIVISION}){{1,4}}")
+_REGION_CHAIN = re.compile(rf"^[\u4e00-\u9fff]{{1,7}}?{_DIVISION}(?:[\u4e00-\u9fff]{{0,7}}?{_DIVISION}){{0,3}}")
 _NOT_REGION = {"城市", "都市", "超市", "社区", "园区", "景区", "城区", "辖区", "地区", "全市", "本市", "我市",
                "全县", "本县", "我县", "全区", "本区", "我区", "市区", "街区", "小区", "山区", "林区", "库区",
                "老区", "牧区", "全省", "本省", "我省", "各市", "各县", "各区", "城乡", "县区", "县市区", "省市",
                "农村", "乡镇", "城镇", "村镇", "集镇", "新区", "开发区", "高新区", "示范区", "片区", "校区",
                "厅市", "城市管理", "市场"}
+_WORD_AFTER = {"市": "场民容政直值", "区": "域块间别", "县": "域级", "州": "", "省": "级内外钱", "镇": "压定"}
 _ORG_SUFFIX = ("管理局", "管理处", "管理中心", "事务局", "委员会", "办公室", "办事处", "研究室", "人民政府", "政府",
                "局", "委", "厅", "中心", "处", "院", "站", "所", "馆", "队", "小学", "中学", "学校", "医院",
                "联合会", "残联", "总工会", "机关", "街道")
@@ -77,6 +78,10 @@ def _year_hint(raw: str | None) -> int | None:
 
 def clean_org(raw: str) -> str:
     s = raw.strip().strip("：:")
+    if len(s) > 20:  # glued text runs on: 原州区农业农村局资金情况(万元)… → 原州区农业农村局
+        m = re.match(r"^.{2,30}?(?:%s)" % "|".join(sorted(_ORG_SUFFIX, key=len, reverse=True)), s)
+        if m:
+            s = m.group(0)
     s = _CODE_AROUND.sub("", s)
     s = re.sub(r"^\d+\s*[-—－]\s*", "", s)
     return s.strip()
@@ -88,7 +93,8 @@ def infer_department(text: str) -> str | None:
     found: dict[str, str] = {}
     for m in _LABEL.finditer(compact):
         value = clean_org(m.group(2))
-        if len(value) >= 3 and not re.fullmatch(r"[\d\W*]+", value) and "*" not in value and value not in _LABELS:
+        if len(value) >= 3 and not re.fullmatch(r"[\d\W*]+", value) and "*" not in value and value not in _LABELS \
+                and not value.startswith(("及", "代码", "编码")):
             found.setdefault(m.group(1), value)
     for label in _LABELS:
         if label in found:
@@ -119,9 +125,17 @@ def region_of(name: str | None) -> str | None:
         return None
     region = m.group(0)
     # drop trailing pieces that are ordinary words (城市管理局 → not a region)
-    parts = re.findall(rf"[\u4e00-\u9fff]{{1,7}}?{_DIVISION}", region)
-    kept = []
+    parts = re.findall(rf"[\u4e00-\u9fff]{{0,7}}?{_DIVISION}", region)
+    kept: list[str] = []
+    at = 0
     for p in parts:
+        at += len(p)
+        if len(p) == 1:
+            # a lone suffix closes the previous piece (池州+市, 原州+区) unless it starts a word (市场, 区域)
+            if not kept or s[at:at + 1] in _WORD_AFTER.get(p, ""):
+                break
+            kept[-1] += p
+            continue
         if p in _NOT_REGION or any(p.endswith(x) for x in ("城市", "社区", "园区", "景区", "小区")):
             break
         kept.append(p)

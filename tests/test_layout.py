@@ -395,3 +395,28 @@ def test_seed_rendered_in_other_layouts_reads_back_the_same(seed_doc, layout):
                                                    for i in p.indicators]) for p in d.projects]
 
     assert summary(doc) == summary(seed_doc)
+
+
+GLUED = ("2020年度专项资金绩效目标自评表项目名称储备粮绩 效 指 标一级 指标二级 指标三级指标年度指标 值全年 完成值"
+         "未完成原因和 改进措施产 出 指 标数量 指标5000吨稻谷储备到位率100%100%库存数量真实率100%\n"
+         "2、100%质量 指标变质比例00时效 指标贷款付息及时率100%100%满意 度指 标服务 对象 满意 度指 标"
+         "安全事件发生数0起0起市民满意度95%无未开展调查说明无")
+
+
+def test_table_glued_without_any_separator():
+    doc = parse(GLUED)
+    got = [(i.level1, i.level2, i.level3, i.value, i.actual) for _, i in doc.indicators()]
+    assert got == [("产出指标", "数量指标", "5000吨稻谷储备到位率", "100%", "100%"),
+                   ("产出指标", "数量指标", "库存数量真实率", "100%", "100%"),
+                   ("产出指标", "质量指标", "变质比例", "0", "0"),
+                   ("产出指标", "时效指标", "贷款付息及时率", "100%", "100%"),
+                   ("满意度指标", "服务对象满意度指标", "安全事件发生数", "0起", "0起"),
+                   ("满意度指标", "服务对象满意度指标", "市民满意度", "95%", "无")]
+    assert doc.year == 2020 and doc.kind == "self_evaluation"
+
+
+def test_glued_table_stops_at_the_prose_after_it():
+    text = ("評價內容績效內容績效目標值實際完成值累計完成率產出目標數量目標驛站數量>=2個0個0%活動數量>=28次40次143%"
+            "(二)財務狀況:時效目標:到位時間績效目標值是2023年12月前,實際完成值為2023年12月前,目標完成率為100%")
+    got = [(i.level2, i.level3, i.value, i.actual) for _, i in parse(text).indicators()]
+    assert got == [("数量指标", "驛站數量", ">=2個", "0個"), ("数量指标", "活動數量", ">=28次", "40次")]
