@@ -906,6 +906,9 @@ class _Builder:
             return False
         if key(first) in ("序号", "编号") and "code" not in r.raw_roles:
             return False  # the header of another table
+        lead = next((c for c in val if c), "") if kind == "row" else first
+        if key(lead) in ("绩效目标", "年度目标", "总体目标", "年度总体目标") or _GOAL_N.match(key(lead)):
+            return False  # 绩效目标 / 目标1 rows after the indicator block belong to the project
         if kind == "row":
             if r.mode == "cells":
                 return False

@@ -420,3 +420,10 @@ def test_glued_table_stops_at_the_prose_after_it():
             "(二)財務狀況:時效目標:到位時間績效目標值是2023年12月前,實際完成值為2023年12月前,目標完成率為100%")
     got = [(i.level2, i.level3, i.value, i.actual) for _, i in parse(text).indicators()]
     assert got == [("数量指标", "驛站數量", ">=2個", "0個"), ("数量指标", "活動數量", ">=28次", "40次")]
+
+
+def test_goal_rows_after_the_indicator_block_are_goals_not_indicators():
+    doc = parse("一级指标 | 二级指标 | 三级指标 | 指标值 |\n产出指标 | 数量指标 | 演练次数 | 3次 |\n"
+                "绩效目标 | 目标1 | 提升应急处置能力 |\n| 目标2 | 完成演练 |\n")
+    assert rows(doc) == [("产出指标", "数量指标", "演练次数", "3次")]
+    assert doc.projects[0].goals == ["提升应急处置能力", "完成演练"]

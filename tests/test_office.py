@@ -294,8 +294,6 @@ def test_pdf_rendering_of_all_projects_parses_to_the_gold_rows(gold, tmp_path):
     assert parsed_table(doc) == gold_table(gold["projects"])
 
 
-@pytest.mark.xfail(strict=True, reason="layout.py reads 绩效目标/目标N rows that follow the indicator block "
-                                       "as more indicator rows (18 extra rows)")
 def test_xlsx_with_goals_after_the_indicators_parses_to_the_gold_rows(gold, tmp_path):
     layout = pytest.importorskip("jixiao.corpus.layout")
     path = tmp_path / "goals_last.xlsx"
