@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from jixiao.corpus import metadata as meta_mod
 from jixiao.corpus.blocks import Paragraph, RawDocument, Table
-from jixiao.document import Budget, Document, Indicator, Project, ScheduleItem, Section, Source
+from jixiao.document import Document, Indicator, Project, ScheduleItem, Section, Source
 
 # Labels and headers only (never output text): traditional → simplified for the characters they use.
 _T2S = str.maketrans(dict(zip(
@@ -1062,9 +1062,8 @@ class _Builder:
                         amount, unit = num
                         if unit == "元" or (st.yuan and unit is None):
                             amount = round(amount / 10000, 6)
-                        attr = pk if pk != "total" else "total"
-                        if getattr(p.budget, attr) is None:
-                            setattr(p.budget, attr, amount)
+                        if getattr(p.budget, pk) is None:
+                            setattr(p.budget, pk, amount)
         if row:
             st.pending_key = None if st.pending_key in ("total", "fiscal", "other") else st.pending_key
 
