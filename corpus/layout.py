@@ -155,6 +155,12 @@ class Labels:
         return self.tax.canonical_level2(lab.key, l1.key if l1 else None)
 
 
+@functools.lru_cache(maxsize=1)
+def shared_labels() -> Labels:
+    """One recognizer per process: it only memoizes pure lookups, so sharing it is safe."""
+    return Labels()
+
+
 # ---------------------------------------------------------------- cell typing
 
 _OP = re.compile(r"^\s*(?:[≥≤<>=＞＜≧≦]|不低于|不少于|不高于|不超过|不大于|不小于|达到|大于|小于|低于|高于|超过|控制在|"
@@ -789,7 +795,7 @@ class _ProjectState:
 class _Builder:
     def __init__(self, raw: RawDocument):
         self.raw = raw
-        self.labels = Labels()
+        self.labels = shared_labels()
         src = Source(path=raw.path, sha256=raw.sha256, format=raw.format)
         self.doc = Document(source=src)
         self.proj: _ProjectState | None = None
@@ -931,7 +937,8 @@ class _Builder:
             if len(text) > 200:
                 return False
             toks = tokens_of(text)
-            if len(toks) > 1 and is_header([header_role(t) for t in merge_fragments(toks, self.labels)]):
+            if len(toks) > 1 and any(header_role(t) for t in toks) and \
+                    is_header([header_role(t) for t in merge_fragments(toks, self.labels)]):
                 return False
             r.feed_row(toks, split=True)
             return True
