@@ -25,7 +25,8 @@ from jixiao.document import Document
 from jixiao.errors import IndexError_, IndexLockedError, SchemaVersionError
 from jixiao.index.store import AddResult, SearchFilters, SearchResult
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
+MERGE_FACTOR = 8  # segments of one size tier before they are merged (keeps their number logarithmic)
 VERSION_FILE = "jixiao-schema.json"
 INGEST_LOCK = "JIXIAO_INGEST"
 TARGET_KEYS = ("raw", "kind", "op", "value", "value_max", "unit", "direction", "baseline", "reference",
@@ -41,6 +42,7 @@ def build_schema():
     Rows store one compact tuple (``r``) and join to their document record (by ``dockey``) for path,
     hash, year, region, department and project names: per-row copies were most of the index size.
     """
+    from whoosh.columns import RefBytesColumn
     from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
     from jixiao.index.analysis import JiebaAnalyzer
@@ -54,9 +56,10 @@ def build_schema():
         # shift_step=0: one term per year (ranges enumerate the few years); vnum keeps 4 tiers for ranges
         year=NUMERIC(int, bits=32, sortable=True, shift_step=0),
         region=ID,
-        department=ID(sortable=True),
+        # facet columns: few distinct values, so a per-document reference into a list of uniques
+        department=ID(sortable=RefBytesColumn()),
         level1=ID,
-        level2=ID(sortable=True),
+        level2=ID(sortable=RefBytesColumn()),
         text=TEXT(analyzer=ana, phrase=True),
         project=TEXT(analyzer=ana, phrase=True),
         vnum=NUMERIC(float, bits=64, shift_step=16),
@@ -311,7 +314,7 @@ class WhooshStore:
         """Make everything added so far durable and visible (atomic)."""
         if self._writer is not None:
             w, self._writer = self._writer, None
-            w.commit()
+            w.commit(mergetype=merge_tiered)
         self._pending.clear()
         self._pending_shas.clear()
         self._drop_searcher()
@@ -543,6 +546,32 @@ class WhooshStore:
                 "narrative": sum(i.get("narrative", 0) for i in info),
                 "departments": len({r.get("department") for r in recs if r.get("department")}),
                 "years": len({r.get("year") for r in recs if r.get("year") is not None})}
+
+
+def merge_tiered(writer, segments):
+    """Whoosh merge policy: merge a size tier once it holds MERGE_FACTOR segments.
+
+    Whoosh's default (MERGE_SMALL) only merges tiny segments, so batch commits of equal size pile
+    up (19 segments at 100k rows) and every query pays per segment; tiers keep the count logarithmic
+    while each record is copied about log_8(size) times in all.
+    """
+    import math
+
+    from whoosh.reading import SegmentReader
+
+    def tier(seg):
+        return int(math.log(max(1, seg.doc_count_all()), MERGE_FACTOR))
+
+    tiers: dict[int, list] = {}
+    for seg in segments:
+        tiers.setdefault(tier(seg), []).append(seg)
+    merge = [seg for t in sorted(tiers) for seg in tiers[t] if len(tiers[t]) >= MERGE_FACTOR]
+    keep = [seg for seg in segments if seg not in merge]
+    for seg in merge:
+        reader = SegmentReader(writer.storage, writer.schema, seg)
+        writer.add_reader(reader)
+        reader.close()
+    return keep
 
 
 def _key(s: str) -> str:

@@ -231,3 +231,17 @@ def test_unknown_year_and_department_facet_as_unknown(tmp_path):
         r = st.search("满意")
         assert r.facets["year"] == {"未知": 1} and r.facets["department"] == {"未知": 1}
         assert r.hits[0]["year"] is None
+
+
+def test_segments_stay_few_and_merges_keep_every_record(tmp_path):
+    from jixiao.index.whoosh_store import MERGE_FACTOR
+
+    d = str(tmp_path / "ix")
+    with open_store(d, create=True, writable=True) as st:
+        for i in range(MERGE_FACTOR + 2):  # one commit (one segment) per document
+            st.add_document(make_doc(f"{i}.txt", f"{i:064x}", 2010 + i))
+        st.add_document(make_doc("0.txt", "f" * 64, 2010, drill="7次"))  # a replacement leaves a deletion
+        assert len(st.ix._segments()) < MERGE_FACTOR
+        assert st.stats()["documents"] == MERGE_FACTOR + 2
+        assert st.search("应急演练").total == MERGE_FACTOR + 2
+        assert st.search("7次").total == 1
