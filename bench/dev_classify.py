@@ -49,6 +49,9 @@ def main(argv=None) -> int:
     from jixiao.models.train import bundled_rows, fit_model, gold_rows
     from jixiao.pipeline.taxonomy import load_taxonomy
 
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)  # BLAS threads only contend on these small fits
     tax = load_taxonomy()
     shipped = bundled_rows()
     gold = gold_rows(SHARED)

@@ -65,11 +65,36 @@ def summarize_similar(records: list, limit: int = 5) -> list[dict]:
         s = typical_value(recs)
         l2 = Counter(_get(r, "level2") for r in recs if _get(r, "level2"))
         s.update({"level3": shown[key], "level2": l2.most_common(1)[0][0] if l2 else None})
-        s["line"] = (f"{shown[key]}: 过去 {s['count']} 次，" +
-                     (f"中位数 {s['typical']}" if s.get("kind") == "median"
-                      else f"常见 {s['typical']}" if s.get("typical") else "无数值"))
+        s["scope"] = "name"
+        s["line"] = _line(shown[key], s)
         out.append(s)
     return out
+
+
+def _line(name: str, s: dict) -> str:
+    return (f"{name}: 过去 {s['count']} 次，" +
+            (f"中位数 {s['typical']}" if s.get("kind") == "median"
+             else f"常见 {s['typical']}" if s.get("typical") else "无数值"))
+
+
+def summarize_for(name: str, records: list, limit: int = 5) -> list[dict]:
+    """A summary of every past record whose name contains ``name`` (验收合格率 covers 项目验收合格率),
+    then the most frequent similar names."""
+    from jixiao.models.features import clean_name
+
+    key = clean_name(name)[0]
+    out = []
+    same = [r for r in records if key and key in clean_name(_get(r, "level3") or "")[0]]
+    if same:
+        s = typical_value(same)
+        l2 = Counter(_get(r, "level2") for r in same if _get(r, "level2"))
+        s.update({"level3": name, "level2": l2.most_common(1)[0][0] if l2 else None, "scope": "contains"})
+        s["line"] = _line(name, s)
+        out.append(s)
+    for s in summarize_similar(records, limit=limit):
+        if not (same and s["count"] == 1 and clean_name(s["level3"])[0] == key):
+            out.append(s)
+    return out[:limit + 1]
 
 
 def find_similar(name: str, index_dir: str | None) -> tuple[list[dict], str | None]:
@@ -90,7 +115,7 @@ def find_similar(name: str, index_dir: str | None) -> tuple[list[dict], str | No
         store.close()
     if not records:
         return [], "索引中没有相似指标 no similar past indicators in the index"
-    return summarize_similar(records), None
+    return summarize_for(name, records), None
 
 
 def run_suggest(name: str, *, value: str | None = None, top: int = 3, fmt: str = "table",

@@ -1,0 +1,270 @@
+"""The indicator classifier: features, the scikit-learn contract, safe persistence, the bundled model."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+import numpy as np
+import pytest
+
+from jixiao.errors import ModelError
+from jixiao.models import features as F
+
+# A tiny labeled corpus (one literal per category, two forms each) for contract tests.
+TINY = [
+    ("培训人次", "≥200人次", "output.quantity"), ("购置设备数量", "12台", "output.quantity"),
+    ("验收合格率", "100%", "output.quality"), ("设备完好率", "≥95%", "output.quality"),
+    ("资金拨付及时率", "100%", "output.timeliness"), ("项目完成时间", "2024年12月底前", "output.timeliness"),
+    ("项目总成本", "≤50万元", "output.cost"), ("补助标准", "500元/人", "output.cost"),
+    ("带动农户增收", "≥2000元/户", "benefit.economic"), ("减少经济损失", "明显减少", "benefit.economic"),
+    ("保障机关正常运转", "有效保障", "benefit.social"), ("提升公共服务水平", "明显提升", "benefit.social"),
+    ("森林覆盖率", "≥45%", "benefit.ecological"), ("减少污染物排放", "有效减少", "benefit.ecological"),
+    ("设备使用年限", "≥5年", "benefit.sustainable"), ("长效机制建设", "建立健全", "benefit.sustainable"),
+    ("服务对象满意度", "≥90%", "satisfaction.service_object"), ("群众满意度", "≥95%", "satisfaction.service_object"),
+]
+
+
+def tiny_xy():
+    return [{"level3": n, "value": v} for n, v, _ in TINY], [c for _, _, c in TINY]
+
+
+# -- features
+
+@pytest.mark.parametrize("raw, name, units", [
+    ("贫困地区旅游景点开发数量( ≥**个 )", "贫困地区旅游景点开发数量", ["个"]),
+    ("组织培训、会议次数（次）", "组织培训、会议次数", ["次"]),
+    ("乡村旅游带动增加贫困村收入(≥**万元)", "乡村旅游带动增加贫困村收入", ["万元"]),
+    ("當年人才驛站組織活動數量", "当年人才驿站组织活动数量", []),
+    ("１、培训人次", "培训人次", []),
+    ("设备购置类项目持续使用时间（年", "设备购置类项目持续使用时间", ["年"]),
+    ("显著提高群众满意度", "显著提高群众满意度", []),  # 著 is simplified too: left alone
+])
+def test_clean_name(raw, name, units):
+    assert F.clean_name(raw) == (name, units)
+
+
+@pytest.mark.parametrize("value, present, absent", [
+    ("≥95%", {"v:op_ge", "v:pct", "v:pct90", "vs:≥#%"}, {"v:qual", "v:date"}),
+    ("≥100百分比", {"v:pct", "v:pct100"}, set()),
+    ("≤90万元", {"v:op_le", "v:u_money"}, {"v:pct"}),
+    ("3000元/人", {"v:u_money_per", "v:per"}, {"v:u_money"}),
+    ("≥20平方米", {"v:u_area"}, {"v:u_count"}),
+    ("12辆", {"v:u_count"}, {"v:op_ge"}),
+    ("≤24小时", {"v:u_duration", "v:op_le"}, set()),
+    ("2021年12月31日", {"v:date"}, {"v:u_duration", "v:u_count"}),
+    ("2023.07-2024.01", {"v:date"}, set()),
+    ("小于等于核定数", {"v:op_le", "v:ref", "v:qual", "vb:核定", "v:cue_output.cost"}, {"v:pct"}),
+    ("经济效益良好", {"v:qual", "v:cue_benefit.economic"}, set()),
+    ("0起", {"v:zero"}, set()),
+    ("较上年下降10%", {"v:down", "v:ref"}, set()),
+    ("未涉及", {"v:na"}, {"v:qual"}),
+    ("", {"v:empty"}, set()),
+    (None, {"v:empty"}, set()),
+])
+def test_value_features(value, present, absent):
+    toks = set(F.value_features(value))
+    assert present <= toks, toks
+    assert not (absent & toks), toks
+
+
+def test_name_features_suffix_prefix_and_cues():
+    toks = F.name_features("服务对象满意率", F.CUES)
+    assert {"s1:率", "s2:意率", "s3:满意率", "p2:服务", "cue:satisfaction.service_object"} <= set(toks)
+    assert "m:verb" in F.name_features("提高群众安全意识", F.CUES)
+    assert "m:act" in F.name_features("开展专项整治", F.CUES)
+
+
+def test_char_ngrams_mask_digits_and_split_on_punctuation():
+    grams = F.char_ngrams("培训、95次", 1, 2)
+    assert "c:培训" in grams and "c:#次" in grams
+    assert not any("、" in g for g in grams)
+
+
+# -- the estimator contract
+
+def test_clone_and_params_roundtrip():
+    from sklearn.base import clone
+
+    from jixiao.models.classifier import IndicatorClassifier
+
+    est = IndicatorClassifier(C=2.0, use_words=False)
+    c = clone(est)
+    assert c.get_params() == est.get_params() and c is not est
+    c.set_params(value_weight=0.0)
+    assert c.value_weight == 0.0 and est.value_weight == 1.0
+    with pytest.raises(ValueError):
+        c.set_params(no_such_param=1)
+
+
+@pytest.mark.parametrize("check", [
+    "check_parameters_default_constructible", "check_no_attributes_set_in_init", "check_get_params_invariance",
+    "check_set_params", "check_estimator_cloneable", "check_estimator_repr", "check_mixin_order",
+    "check_do_not_raise_errors_in_init_or_set_params",
+])
+def test_sklearn_estimator_checks(check):
+    """The checks of sklearn.utils.estimator_checks that do not need numeric input."""
+    from sklearn.utils import estimator_checks
+
+    from jixiao.models.classifier import IndicatorClassifier
+
+    getattr(estimator_checks, check)("IndicatorClassifier", IndicatorClassifier())
+
+
+def test_unfitted_model_raises():
+    from sklearn.exceptions import NotFittedError
+
+    from jixiao.models.classifier import IndicatorClassifier
+
+    with pytest.raises(NotFittedError):
+        IndicatorClassifier().predict(["培训人次"])
+
+
+def test_fit_returns_self_and_learns_the_tiny_corpus():
+    from jixiao.models.classifier import IndicatorClassifier
+
+    X, y = tiny_xy()
+    est = IndicatorClassifier(C=10.0, use_words=False)
+    assert est.fit(X, y) is est
+    assert list(est.predict(X)) == y
+    P = est.predict_proba(X)
+    assert P.shape == (len(X), 9) and np.allclose(P.sum(axis=1), 1.0)
+    assert set(est.classes_) == set(y)
+
+
+def test_value_form_decides_when_the_name_is_neutral():
+    """Same neutral name, different value forms → the value's unit/date decides."""
+    from jixiao.models.classifier import IndicatorClassifier
+
+    X, y = tiny_xy()
+    est = IndicatorClassifier(C=10.0, use_words=False, char_weight=0.3).fit(X, y)
+    cost, when, count = est.predict([{"level3": "工作任务", "value": "≤80万元"},
+                                     {"level3": "工作任务", "value": "2025年6月底前"},
+                                     {"level3": "工作任务", "value": "25台"}])
+    assert cost == "output.cost" and when == "output.timeliness" and count == "output.quantity"
+
+
+def test_works_in_pipeline_and_cross_validation():
+    from sklearn.model_selection import cross_val_score
+
+    from jixiao.models.classifier import IndicatorClassifier
+
+    X, y = tiny_xy()
+    scores = cross_val_score(IndicatorClassifier(use_words=False), X, y, cv=2)
+    assert len(scores) == 2 and all(0.0 <= s <= 1.0 for s in scores)
+
+
+def test_bad_input_type_is_a_clear_error():
+    from jixiao.models.classifier import IndicatorClassifier
+
+    X, y = tiny_xy()
+    est = IndicatorClassifier(use_words=False).fit(X, y)
+    with pytest.raises(TypeError, match="level3"):
+        est.predict([42])
+    with pytest.raises(ValueError, match="two categories"):
+        IndicatorClassifier().fit(["a", "b"], ["x", "x"])
+
+
+# -- persistence
+
+@pytest.fixture(scope="module")
+def tiny_model():
+    from jixiao.models.classifier import IndicatorClassifier
+
+    X, y = tiny_xy()
+    return IndicatorClassifier(use_words=False).fit(X, y)
+
+
+def test_skops_roundtrip_is_compressed_stamped_and_identical(tmp_path, tiny_model):
+    import sklearn
+
+    from jixiao import __version__
+    from jixiao.models.persist import read_payload, save_file
+
+    path = save_file(tiny_model, tmp_path / "m.skops", meta={"rows": 18})
+    with zipfile.ZipFile(path) as z:
+        assert all(i.compress_type == zipfile.ZIP_DEFLATED for i in z.infolist())
+    payload = read_payload(path)
+    assert payload["jixiao"] == __version__ and payload["sklearn"] == sklearn.__version__
+    assert payload["meta"] == {"rows": 18}
+    X, _ = tiny_xy()
+    np.testing.assert_allclose(payload["model"].predict_proba(X), tiny_model.predict_proba(X))
+
+
+def test_missing_and_damaged_files_are_model_errors(tmp_path):
+    from jixiao.models.classifier import load_model
+
+    with pytest.raises(ModelError, match="not found"):
+        load_model(str(tmp_path / "nope.skops"))
+    bad = tmp_path / "bad.skops"
+    bad.write_bytes(b"PK\x03\x04 truncated")
+    with pytest.raises(ModelError, match="damaged|not a readable"):
+        load_model(str(bad))
+    text = tmp_path / "text.skops"
+    text.write_text("培训人次", encoding="utf-8")
+    with pytest.raises(ModelError):
+        load_model(str(text))
+
+
+def test_untrusted_types_are_refused(tmp_path, tiny_model):
+    import fractions
+
+    import skops.io as sio
+
+    from jixiao.models.persist import FORMAT, FORMAT_VERSION, load_file
+
+    p = tmp_path / "evil.skops"
+    sio.dump({"format": FORMAT, "format_version": FORMAT_VERSION, "model": tiny_model,
+              "extra": fractions.Fraction(1, 3)}, str(p))
+    with pytest.raises(ModelError, match="does not trust: fractions.Fraction"):
+        load_file(p)
+
+
+def test_other_format_versions_and_foreign_files_are_refused(tmp_path, tiny_model):
+    import skops.io as sio
+
+    from jixiao.models.persist import FORMAT, load_file
+
+    old = tmp_path / "old.skops"
+    sio.dump({"format": FORMAT, "format_version": 0, "model": tiny_model}, str(old))
+    with pytest.raises(ModelError, match="format version 0"):
+        load_file(old)
+    foreign = tmp_path / "foreign.skops"
+    sio.dump({"weights": [1, 2, 3]}, str(foreign))
+    with pytest.raises(ModelError, match="not a jixiao"):
+        load_file(foreign)
+
+
+# -- the bundled model
+
+@pytest.mark.parametrize("name, value, cid", [
+    ("培训人次", None, "output.quantity"),
+    ("应急演练次数", "3次", "output.quantity"),
+    ("验收合格率", "≥95%", "output.quality"),
+    ("资金拨付及时率", "100%", "output.timeliness"),
+    ("项目完成时间", "2024年12月31日前", "output.timeliness"),
+    ("资金成本", "小于等于核定数", "output.cost"),
+    ("带动农户增收", "≥1000元", "benefit.economic"),
+    ("保障机关正常运转", "正常运转", "benefit.social"),
+    ("空气质量优良天数比例", "≥80%", "benefit.ecological"),
+    ("设备持续使用年限", "≥5年", "benefit.sustainable"),
+    ("服务对象满意度", "≥90%", "satisfaction.service_object"),
+])
+def test_bundled_model_on_common_indicators(name, value, cid):
+    from jixiao.models.classifier import load_model
+
+    (pred,) = load_model().predict_categories([{"level3": name, "value": value}])
+    assert pred["id"] == cid, pred
+
+
+def test_bundled_model_is_cached_and_confidences_are_calibrated_probabilities():
+    from jixiao.models.classifier import load_model
+
+    m = load_model()
+    assert load_model() is m
+    preds = m.predict_categories([{"level3": n} for n in ("培训人次", "综合利用率", "工作开展情况", "满意度")])
+    for p in preds:
+        ps = [p["confidence"]] + [a["p"] for a in p["alternatives"]]
+        assert ps == sorted(ps, reverse=True) and 0 < p["confidence"] < 1 and sum(ps) <= 1.0001
+    # a vague name is less certain than a textbook one
+    assert preds[2]["confidence"] < preds[0]["confidence"]
