@@ -53,9 +53,11 @@ def run_ingest(paths, index_dir: str, *, year=None, region=None, department=None
         print(f"错误 Error: 没有可入库的文件 no .txt/.docx/.xlsx/.pdf files found in {' '.join(map(str, paths))}",
               file=err)
         return False
-    store = open_store(index_dir, create=True, writable=True)
     if parser is None:
         parser = Parser(year=year, region=region, department=department, model_path=model_path)
+    if getattr(parser, "classify", False):
+        parser.model  # noqa: B018 - a missing or damaged model is one error, not one per file
+    store = open_store(index_dir, create=True, writable=True)
     n = Counter()
     t0 = time.perf_counter()
     bar = _progress(len(files), err) if progress else None

@@ -147,3 +147,15 @@ def test_a_bad_batch_is_reported_and_nothing_is_lost(tmp_path):
     assert "新增 added 1" in r.stdout and "失败 failed 2" in r.stdout
     d = search(index, "应急演练次数", "--limit", 10)
     assert {h["department"] for h in d["hits"]} == {"承德市应急管理局", "衡阳市应急管理局"}
+
+
+def test_default_index_location(tmp_path, monkeypatch):
+    # conftest points XDG_DATA_HOME at a temporary home: the README's two commands, no --index
+    assert run("ingest", SEED, "-q").exit_code == 0
+    r = run("search", "演练", "--format", "json")
+    assert r.exit_code == 0 and json.loads(r.stdout)["total"] > 0
+
+
+def test_a_missing_model_is_one_error(tmp_path):
+    r = run("ingest", SEED, "--index", tmp_path / "ix", "--model", tmp_path / "nope.skops", "-q")
+    assert r.exit_code == 1 and len(r.stderr.strip().splitlines()) == 1 and "M001" in r.stderr
