@@ -407,7 +407,8 @@ class WhooshStore:
         conds = self.filter_query(filters)
         if isinstance(q, Q.Every):
             q = searchable
-        elif _has_not(q):  # a negation alone would also match the document and blob records
+        elif _has_not(q) or not set(_leaf_fields(q)) <= {"text", "project"}:
+            # a negation, or year:/department: alone, would also match document and blob records
             conds.append(searchable)
         # Filters go into the query (constant score) rather than ``filter=``: whoosh materializes a
         # filter as a set of every matching docnum, which costs O(index) per query.
@@ -590,6 +591,14 @@ def required_phrases(q) -> list[tuple[str, str]]:
     if isinstance(q, Q.And):
         return [p for c in q.children() for p in required_phrases(c)]
     return []
+
+
+def _leaf_fields(q):
+    if q.is_leaf():
+        yield q.field()
+    else:
+        for c in q.children():
+            yield from _leaf_fields(c)
 
 
 def _has_not(q) -> bool:

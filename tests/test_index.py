@@ -129,7 +129,7 @@ def test_facets_count_every_match_not_just_the_page(store):
     ('"应急演练次数"', 3), ('"演练次数"', 3), ('"次数应急"', 0),
     ('"安全管理"', 0),  # both words are sub-words of adjacent words, but not a substring of the text
     ('"安全生产管理"', 3), ("project:管理", 3), ("year:2021 满意", 1), ("year:[2022 TO 2023] 满意", 2),
-    ("应急 NOT 2次", 2), ("NOT 应急", 13), ("满意 OR 培训", 4), ("vnum:[100 TO 300]", 1), ("培训*", 1),
+    ("year:2021", 5), ("department:衡阳市教育局", 6), ("kind:document", 0), ("应急 NOT 2次", 2), ("NOT 应急", 13), ("满意 OR 培训", 4), ("vnum:[100 TO 300]", 1), ("培训*", 1),
 ])
 def test_query_syntax(store, query, total):
     assert store.search(query).total == total
