@@ -55,21 +55,18 @@ def read_payload(path: str | os.PathLike) -> dict:
     if not p.is_file():
         raise ModelError("model file not found (train one with `jixiao train … -o MODEL`)", where=str(p))
     try:
-        untrusted = sio.get_untrusted_types(file=str(p))
-    except Exception as e:  # not a zip, truncated, no schema: skops raises assorted errors
-        raise ModelError(f"not a readable jixiao model file (damaged or not skops): {type(e).__name__}: {e}",
-                         where=str(p)) from None
-    refused = sorted(set(untrusted) - set(TRUSTED_TYPES))
-    if refused:
-        raise ModelError(f"refusing to load: the file contains types jixiao does not trust: {', '.join(refused)}",
-                         where=str(p))
-    try:
         with warnings.catch_warnings():
             # A file from another scikit-learn release: we check compatibility ourselves below.
             warnings.simplefilter("ignore")
-            payload = sio.load(str(p), trusted=list(untrusted))
-    except Exception as e:
-        raise ModelError(f"model file is damaged: {type(e).__name__}: {e}", where=str(p)) from None
+            # skops checks every type against this list before building anything.
+            payload = sio.load(str(p), trusted=list(TRUSTED_TYPES))
+    except sio.exceptions.UntrustedTypesFoundException:
+        refused = sorted(set(_untrusted(p)) - set(TRUSTED_TYPES))
+        raise ModelError(f"refusing to load: the file contains types jixiao does not trust: {', '.join(refused)}",
+                         where=str(p)) from None
+    except Exception as e:  # not a zip, truncated, no schema: skops raises assorted errors
+        raise ModelError(f"not a readable jixiao model file (damaged or not skops): {type(e).__name__}: {e}",
+                         where=str(p)) from None
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise ModelError("not a jixiao classifier model (no jixiao format stamp)", where=str(p))
     if payload.get("format_version") != FORMAT_VERSION:
@@ -79,6 +76,15 @@ def read_payload(path: str | os.PathLike) -> dict:
     if not hasattr(model, "predict_categories") or not hasattr(model, "clf_"):
         raise ModelError("model file holds no fitted classifier", where=str(p))
     return payload
+
+
+def _untrusted(p: Path) -> list[str]:
+    import skops.io as sio
+
+    try:
+        return sio.get_untrusted_types(file=str(p))
+    except Exception:
+        return ["(unreadable)"]
 
 
 def load_file(path: str | os.PathLike):
