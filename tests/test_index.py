@@ -6,8 +6,7 @@ import json
 
 import pytest
 
-from jixiao.document import (Category, Document, Indicator, NarrativeTarget, Project, Section, Source,
-                             Target)
+from jixiao.document import Document, Indicator, NarrativeTarget, Project, Section, Source, Target
 from jixiao.errors import IndexError_, IndexLockedError, QueryError, SchemaVersionError
 from jixiao.index.store import SearchFilters, open_store
 from jixiao.index.whoosh_store import VERSION_FILE
