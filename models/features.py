@@ -21,49 +21,26 @@ import re
 _FULLWIDTH = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = 0x20
 
-# Traditional → simplified for the characters that occur in 绩效 tables (some regions and
-# indicator libraries publish in traditional script). Pairs "繁简"; identical pairs are skipped.
-_T2S_PAIRS = (
-    "績绩 數数 質质 時时 標标 產产 個个 當当 獲获 寧宁 確确 認认 驛驿 組组 織织 動动 務务 對对 曉晓 補补 "
-    "資资 費费 萬万 間间 項项 準准 達达 際际 現现 實实 據据 設设 備备 護护 維维 運运 營营 業业 農农 醫医 "
-    "療疗 衛卫 環环 態态 進进 術术 規规 劃划 訂订 計计 總总 結结 價价 錢钱 億亿 歲岁 區区 縣县 鎮镇 鄉乡 "
-    "體体 綜综 應应 災灾 險险 隱隐 檢检 驗验 測测 監监 導导 協协 調调 發发 經经 濟济 會会 滿满 優优 轉转 "
-    "換换 預预 執执 員员 參参 與与 學学 習习 訓训 練练 師师 範范 課课 題题 論论 報报 書书 專专 門门 機机 "
-    "關关 單单 場场 館馆 廳厅 樓楼 園园 戶户 幫帮 貧贫 難难 殘残 養养 兒儿 婦妇 聯联 勞劳 職职 崗岗 創创 "
-    "辦办 廣广 電电 視视 網网 絡络 線线 訊讯 號号 碼码 統统 軟软 採采 購购 買买 賣卖 貨货 車车 輛辆 橋桥 "
-    "燈灯 鐵铁 軌轨 邊边 藝艺 歷历 遺遗 傳传 聲声 獎奖 勵励 罰罚 違违 處处 決决 議议 審审 稅税 財财 貸贷 "
-    "債债 權权 撥拨 滯滞 積积 極极 蓋盖 齊齐 響响 續续 長长 遠远 責责 義义 級级 類类 條条 舊旧 樣样 庫库 "
-    "檔档 圖图 錄录 溝沟 澇涝 汙污 廠厂 氣气 熱热 廢废 綠绿 煙烟 塵尘 紀纪 寫写 讀读 戲戏 劇剧 節节 慶庆 "
-    "遊游 覽览 週周 為为 於于 從从 這这 裡里 麼么 後后 們们 來来 將将 還还 過过 說说 問问 點点 隊队 陽阳 "
-    "陰阴 裝装 開开 閉闭 啟启 階阶 層层 礎础 齡龄 適适 無无 礙碍 負负 擔担 稱称 頭头 隻只 雞鸡 鴨鸭 魚鱼 "
-    "豬猪 麥麦 穀谷 糧粮 種种 蟲虫 藥药 飼饲 獸兽 樹树 濕湿 礦矿 屬属 歸归 擴扩 減减 輕轻 虧亏 穩稳 壓压 "
-    "強强 彈弹 緊紧 鬆松 傷伤 圍围 內内 貼贴 劑剂 診诊 斷断 疫疫 鏈链 飲饮 飯饭 舉举 證证 許许 記记 給给 "
-    "賴赖 額额 儲储 貯贮 輸输 鐘钟 錶表 幣币 銀银 帳账 賬账 雜杂 誌志 誤误 錯错 聞闻 纜缆 鍵键 盤盘 顯显 "
-    "腦脑 儀仪 傢家 倉仓 帶带 貢贡 獻献 讓让 邏逻 輯辑 語语 詞词 彙汇 匯汇 編编 鑑鉴 鑒鉴 線线 壞坏 況况 "
-    "狀状 戰战 鬥斗 爭争 勢势 張张 縮缩 約约 儉俭 潔洁 訴诉 訟讼 糾纠 紛纷 衝冲 僱雇 傭佣 聘聘 請请 諮咨 "
-    "詢询 評评 視视 製制 幹干 臺台 颱台 雲云 夠够 眾众 衆众 麵面 髮发 聽听 觀观 買买 親亲 愛爱 邊边 門门 "
-    "問问 閱阅 隨随 險险 陸陆 隨随 雙双 難难 須须 頁页 頻频 類类 顧顾 風风 飛飞 驅驱 齒齿 龍龙 龜龟 "
-    "東东 絲丝 專专 兩两 嚴严 喪丧 亂乱 於于 亞亚 產产 倫伦 偉伟 側侧 偵侦 備备 傑杰 價价 優优 儲储 "
-    "剛刚 創创 劉刘 勁劲 勝胜 勢势 區区 協协 廠厂 廳厅 縣县 參参 雙双 發发 變变 嘆叹 團团 園园 圓圆 "
-    "場场 壇坛 壯壮 聲声 處处 備备 復复 夢梦 夥伙 奪夺 奮奋 孫孙 寶宝 將将 專专 導导 屆届 屬属 嶺岭 "
-    "幣币 師师 帳账 帶带 幫帮 廟庙 廠厂 廢废 彈弹 徑径 從从 徵征 悅悦 態态 憲宪 戲戏 擁拥 擇择 擊击 "
-    "據据 攝摄 敵敌 斂敛 斷断 暢畅 曆历 曉晓 會会 朧胧 條条 來来 楊杨 極极 標标 樂乐 樞枢 橫横 檢检 "
-    "權权 歡欢 歲岁 毀毁 氣气 漢汉 潤润 災灾 無无 煉炼 爐炉 爭争 牆墙 獨独 獲获 獵猎 現现 瑪玛 畫画 "
-    "異异 療疗 盡尽 監监 盜盗 碼码 礎础 禮礼 禦御 禪禅 稅税 穩稳 窮穷 竊窃 競竞 筆笔 築筑 簡简 簽签 "
-    "糧粮 紅红 紀纪 約约 級级 紡纺 線线 細细 終终 組组 結结 絕绝 給给 統统 絲丝 經经 綠绿 維维 網网 "
-    "緒绪 練练 縱纵 總总 績绩 繁繁 織织 繩绳 繼继 續续 罷罢 羅罗 聯联 聖圣 聰聪 職职 膚肤 臨临 舉举 "
-    "艱艰 莊庄 華华 萬万 葉叶 蓋盖 蘇苏 蘭兰 處处 號号 蟲虫 補补 裝装 製制 複复 見见 規规 視视 "
-    "覺觉 覽览 觀观 觸触 計计 訂订 認认 討讨 訓训 記记 設设 許许 診诊 評评 試试 詳详 誠诚 誤误 說说 "
-    "課课 調调 談谈 請请 論论 諸诸 謀谋 講讲 謝谢 證证 識识 護护 讀读 變变 讓让 豐丰 貓猫 貝贝 負负 "
-    "財财 責责 貧贫 貨货 販贩 貫贯 貴贵 貸贷 費费 貿贸 資资 賓宾 質质 購购 賽赛 趕赶 趨趋 跡迹 踐践 "
-    "蹤踪 軍军 軟软 較较 載载 輔辅 輛辆 輪轮 轄辖 辦办 農农 迴回 適适 遲迟 遷迁 選选 遺遗 邊边 鄰邻 "
-    "釋释 針针 鈔钞 鋼钢 錄录 錢钱 錦锦 鍛锻 鎖锁 鎮镇 鏡镜 長长 門门 開开 閒闲 間间 閘闸 闊阔 關关 "
-    "陳陈 陣阵 陽阳 隊队 階阶 際际 隨随 險险 隱隐 雖虽 雜杂 雞鸡 離离 電电 韓韩 頂顶 項项 順顺 須须 "
-    "預预 領领 頻频 題题 額额 顏颜 願愿 類类 顯显 飛飞 飯饭 飲饮 養养 餘余 館馆 驗验 騰腾 驗验 體体 "
-    "髮发 鬧闹 魯鲁 鳥鸟 鳴鸣 麗丽 黃黄 點点 黨党 齊齐"
-)
-_T2S = {ord(p[0]): p[1] for p in _T2S_PAIRS.split() if len(p) == 2 and p[0] != p[1]}
-_T2S.update(_FULLWIDTH)
+def _load_t2s() -> dict[int, int]:
+    """Traditional → simplified character table (``data/t2s.txt``), plus full-width folding.
+
+    Some regions and indicator libraries publish in traditional script; the model is trained on
+    simplified names, so names are folded before any feature is taken.
+    """
+    from importlib import resources
+
+    table = dict(_FULLWIDTH)
+    text = (resources.files("jixiao.models") / "data" / "t2s.txt").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line.startswith("#"):
+            continue
+        for pair in line.split():
+            if len(pair) == 2:
+                table[ord(pair[0])] = ord(pair[1])
+    return table
+
+
+_T2S = _load_t2s()
 
 _PLACEHOLDER = re.compile(r"[（(]?\s*[≥≤><=]*\s*\*{2,}\s*([^\s()（）*]{0,4})\s*[)）]?")
 _SCORE = re.compile(r"[（(]\s*\d+(?:\.\d+)?\s*分\s*[）)]")
@@ -200,6 +177,9 @@ def value_features(value: str | None) -> list[str]:
     for cid, words in VALUE_CUES.items():
         if any(w in v for w in words):
             toks.append(f"v:cue_{cid}")
+    for cid, words in VALUE_NAMES.items():
+        if any(w in v for w in words):
+            toks.append(f"v:names_{cid}")
     if not nums:
         toks.append("v:qual")
         core = re.sub(r"[^\u4e00-\u9fff]", "", v)[:14]
@@ -258,6 +238,22 @@ _VERBS = ("提高", "提升", "促进", "推动", "保障", "维护", "确保", 
           "减少", "降低", "带动", "丰富", "扩大", "方便", "助力", "打造", "营造", "满足")
 
 
+# When something happens, written into the name (补助金每月中旬发放, 每年3月、9月发放, 6月底前完成).
+_WHEN = re.compile(r"[上中下]旬|\d{1,2}月(?:份|底|末|前|\d|、)|[月年季][底末]前|每(?:个)?(?:月|季度?)\d|日前|之前|以前"
+                   r"|前完成|前发放|前拨付|按[月季]|如期|限时")
+_COUNTED = re.compile(r"(?:数量|次数|人次|人数|个数|户数|数|量|面积)$")
+# A name cut off by a line wrap inside 满意度 (公众满, 服务对象满意).
+_SAT_CUT = re.compile(r"满意?$")
+# A qualitative value that names the category it belongs to (经济效益良好, 影响可持续, 满意).
+VALUE_NAMES: dict[str, tuple[str, ...]] = {
+    "benefit.economic": ("经济效益", "经济效"),
+    "benefit.social": ("社会效益", "社会效"),
+    "benefit.ecological": ("生态效益", "环境效益", "生态效"),
+    "benefit.sustainable": ("可持续", "持续性", "持续影响", "长效"),
+    "satisfaction.service_object": ("满意", "好评"),
+}
+
+
 def name_features(name: str, cues: dict[str, tuple[str, ...]]) -> list[str]:
     """Suffix/prefix, cue-word hits and shape of a cleaned name."""
     toks: list[str] = []
@@ -279,7 +275,30 @@ def name_features(name: str, cues: dict[str, tuple[str, ...]]) -> list[str]:
         toks.append("m:digit")
     if "%" in name:
         toks.append("m:pct")
+    if _WHEN.search(name):
+        toks.append("m:when")
+    if _SAT_CUT.search(name):
+        toks.append("m:satcut")
     return toks
+
+
+def rule_hits(name: str, value: str | None) -> list[str]:
+    """Category ids that high-precision rules point to (each hit adds a fixed bias to that category).
+
+    The rules are few and read the text the way a budget officer would: a value that names its
+    category, a name cut inside 满意度, a name that states when payments happen.
+    """
+    hits: list[str] = []
+    v = fold(value).replace(" ", "")
+    if v and not _NUM.search(v):
+        for cid, words in VALUE_NAMES.items():
+            if any(w in v for w in words):
+                hits.append(cid)
+    if _SAT_CUT.search(name):
+        hits.append("satisfaction.service_object")
+    if _WHEN.search(name) and "满意" not in name and not _COUNTED.search(name):
+        hits.append("output.timeliness")
+    return hits
 
 
 def char_ngrams(text: str, lo: int = 1, hi: int = 3) -> list[str]:

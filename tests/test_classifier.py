@@ -75,6 +75,33 @@ def test_name_features_suffix_prefix_and_cues():
     assert "m:act" in F.name_features("开展专项整治", F.CUES)
 
 
+@pytest.mark.parametrize("raw, folded", [
+    ("當年獲得確認的人才驛站數量", "当年获得确认的人才驿站数量"),
+    ("脫貧戶畝均增收", "脱贫户亩均增收"),
+    ("論文被SCI收錄數", "论文被sci收录数"),
+    ("顯著提高", "显著提高"),  # 著 is also a simplified character: kept
+    ("９５％", "95%"),
+])
+def test_fold_traditional_and_fullwidth(raw, folded):
+    assert F.fold(raw) == folded
+
+
+@pytest.mark.parametrize("name, value, hits", [
+    ("提升城市知名度，推动体育消费", "经济效益良好", ["benefit.economic"]),
+    ("打造系列品牌赛事", "影响可持续", ["benefit.sustainable"]),
+    ("群众对项目实施", "满意", ["satisfaction.service_object"]),
+    ("带动农户增收", "≥2000元经济效益", []),  # a number: the value is a target, not a verdict
+    ("公众满", None, ["satisfaction.service_object"]),  # a name cut by a line wrap
+    ("生活补助金每月中旬发放", "100%", ["output.timeliness"]),
+    ("优待金每年3月、9月份发放", "100%", ["output.timeliness"]),
+    ("每月巡查次数", "4次", []),  # counted: a quantity, whatever the period
+    ("当年活动数量", "≥28次", []),
+    ("培训人次", "≥500人次", []),
+])
+def test_rule_hits(name, value, hits):
+    assert F.rule_hits(name, value) == hits
+
+
 def test_char_ngrams_mask_digits_and_split_on_punctuation():
     grams = F.char_ngrams("培训、95次", 1, 2)
     assert "c:培训" in grams and "c:#次" in grams
@@ -142,6 +169,31 @@ def test_value_form_decides_when_the_name_is_neutral():
                                      {"level3": "工作任务", "value": "2025年6月底前"},
                                      {"level3": "工作任务", "value": "25台"}])
     assert cost == "output.cost" and when == "output.timeliness" and count == "output.quantity"
+
+
+def test_first_level_is_decided_before_the_second():
+    """Two output categories at 0.3 outweigh one benefit category at 0.4: the row is 产出."""
+    from jixiao.models.classifier import IndicatorClassifier
+
+    X, y = tiny_xy()
+    est = IndicatorClassifier(use_words=False).fit(X, y)
+    col = {c: j for j, c in enumerate(est.classes_)}
+    P = np.full((2, len(col)), 0.0)
+    P[0, [col["output.quantity"], col["output.quality"], col["benefit.social"]]] = (0.3, 0.29, 0.41)
+    P[1, [col["output.quantity"], col["benefit.economic"], col["benefit.social"]]] = (0.4, 0.3, 0.3)
+    assert [est.classes_[j] for j in est._decide(P)] == ["output.quantity", "benefit.economic"]
+
+
+def test_rules_shift_the_decision_and_can_be_switched_off():
+    from jixiao.models.classifier import IndicatorClassifier
+
+    X, y = tiny_xy()
+    row = {"level3": "打造品牌赛事", "value": "影响可持续"}
+    on = IndicatorClassifier(use_words=False).fit(X, y)
+    off = IndicatorClassifier(use_words=False, rule_weight=0.0).fit(X, y)
+    j = list(on.classes_).index("benefit.sustainable")
+    assert on.predict_proba([row])[0, j] > off.predict_proba([row])[0, j] + 0.2
+    assert on.predict([row])[0] == "benefit.sustainable"
 
 
 def test_works_in_pipeline_and_cross_validation():
@@ -264,7 +316,8 @@ def test_bundled_model_is_cached_and_confidences_are_calibrated_probabilities():
     assert load_model() is m
     preds = m.predict_categories([{"level3": n} for n in ("培训人次", "综合利用率", "工作开展情况", "满意度")])
     for p in preds:
-        ps = [p["confidence"]] + [a["p"] for a in p["alternatives"]]
-        assert ps == sorted(ps, reverse=True) and 0 < p["confidence"] < 1 and sum(ps) <= 1.0001
+        alts = [a["p"] for a in p["alternatives"]]
+        assert alts == sorted(alts, reverse=True) and 0 < p["confidence"] < 1
+        assert p["confidence"] + sum(alts) <= 1.0001
     # a vague name is less certain than a textbook one
     assert preds[2]["confidence"] < preds[0]["confidence"]
