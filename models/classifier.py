@@ -212,12 +212,19 @@ class IndicatorClassifier(ClassifierMixin, BaseEstimator):
         """Per row ``{"id", "confidence", "alternatives": [{"id", "p"}, ...]}``.
 
         The first level is decided first (the summed probability of its categories), then the best
-        category under it: 0.4 数量 + 0.35 质量 against 0.45 社会效益 is an output (产出) row.
+        category under it: 0.4 数量 + 0.35 质量 against 0.45 社会效益 is an output (产出) row. A row
+        that states its first level (``"level1": "效益指标"``) is kept to the categories under it,
+        with probabilities renormalized among them.
         Alternatives exclude the top category; those below ``min_p`` are left out.
         """
         if not items:
             return []
         P = self.predict_proba(items)
+        for i, it in enumerate(items):
+            keep = _level1_mask(tuple(str(c) for c in self.classes_), it.get("level1")) if isinstance(it, dict) else None
+            if keep is not None:
+                P[i, ~keep] = 0.0
+                P[i] /= P[i].sum()
         chosen = self._decide(P)
         out = []
         for i in range(len(items)):
@@ -227,6 +234,23 @@ class IndicatorClassifier(ClassifierMixin, BaseEstimator):
             out.append({"id": ranked[0][0], "confidence": round(ranked[0][1], 4),
                         "alternatives": [{"id": c, "p": round(p, 4)} for c, p in ranked[1:] if p >= min_p]})
         return out
+
+
+@functools.lru_cache(maxsize=64)
+def _level1_mask(classes: tuple[str, ...], level1: str | None) -> np.ndarray | None:
+    """Which of ``classes`` sit under a stated first level (in either framework); None when the
+    label is unknown or nothing would be left."""
+    if not level1 or not isinstance(level1, str):
+        return None
+    from jixiao.pipeline.taxonomy import load_taxonomy
+
+    tax = load_taxonomy()
+    l1 = tax.canonical_level1(level1)
+    if l1 is None:
+        return None
+    mask = np.array([c in tax.categories and l1 in (tax.level1_of(c, "cz2020"), tax.level1_of(c, "cz2021"))
+                     for c in classes], dtype=bool)
+    return mask if mask.any() else None
 
 
 @functools.lru_cache(maxsize=8)

@@ -241,6 +241,8 @@ _VERBS = ("提高", "提升", "促进", "推动", "保障", "维护", "确保", 
 # When something happens, written into the name (补助金每月中旬发放, 每年3月、9月发放, 6月底前完成).
 _WHEN = re.compile(r"[上中下]旬|\d{1,2}月(?:份|底|末|前|\d|、)|[月年季][底末]前|每(?:个)?(?:月|季度?)\d|日前|之前|以前"
                    r"|前完成|前发放|前拨付|按[月季]|如期|限时")
+# 成本 named as the thing to keep within bounds (not 降低/节约…成本, which is an economic benefit).
+_COST_DOWN = re.compile(r"降|节约|节省|节支|减|压缩|影响|效益")
 _COUNTED = re.compile(r"(?:数量|次数|人次|人数|个数|户数|数|量|面积)$")
 # A name cut off by a line wrap inside 满意度 (公众满, 服务对象满意).
 _SAT_CUT = re.compile(r"满意?$")
@@ -286,7 +288,7 @@ def rule_hits(name: str, value: str | None) -> list[str]:
     """Category ids that high-precision rules point to (each hit adds a fixed bias to that category).
 
     The rules are few and read the text the way a budget officer would: a value that names its
-    category, a name cut inside 满意度, a name that states when payments happen.
+    category, a name cut inside 满意度, 成本 kept within bounds, a name that states when payments happen.
     """
     hits: list[str] = []
     v = fold(value).replace(" ", "")
@@ -296,6 +298,8 @@ def rule_hits(name: str, value: str | None) -> list[str]:
                 hits.append(cid)
     if _SAT_CUT.search(name):
         hits.append("satisfaction.service_object")
+    if "成本" in name and not _COST_DOWN.search(name):
+        hits.append("output.cost")
     if _WHEN.search(name) and "满意" not in name and not _COUNTED.search(name):
         hits.append("output.timeliness")
     return hits

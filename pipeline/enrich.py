@@ -97,7 +97,9 @@ class Parser:
     def _classify(self, doc: Document, tax, version: str) -> None:
         rows = [ind for _, ind in doc.indicators()]
         narr = [t for s in doc.sections for t in s.targets]
-        items = [{"level3": i.level3, "description": i.description, "value": i.value} for i in rows]
+        # A stated first level without a second keeps the model to the categories under it.
+        items = [{"level3": i.level3, "description": i.description, "value": i.value,
+                  "level1": None if i.level2 else (i.level1 or i.level1_raw)} for i in rows]
         items += [{"level3": t.text, "value": t.target.raw if t.target else None} for t in narr]
         preds = self.model.predict_categories(items) if items else []
         for ind, pred in zip(rows, preds[: len(rows)]):

@@ -321,3 +321,30 @@ def test_bundled_model_is_cached_and_confidences_are_calibrated_probabilities():
         assert p["confidence"] + sum(alts) <= 1.0001
     # a vague name is less certain than a textbook one
     assert preds[2]["confidence"] < preds[0]["confidence"]
+
+
+def test_a_stated_first_level_keeps_the_model_under_it():
+    from jixiao.models.classifier import load_model
+
+    m = load_model()
+    free, kept, cost, unknown = m.predict_categories([
+        {"level3": "培训人次"}, {"level3": "培训人次", "level1": "效益指标"},
+        {"level3": "资金成本", "value": "小于等于核定数", "level1": "成本指标"},  # cz2021 first level
+        {"level3": "培训人次", "level1": "不是一级指标"}])
+    assert free["id"] == "output.quantity" and unknown["id"] == "output.quantity"
+    assert kept["id"].startswith("benefit.") and all(a["id"].startswith("benefit.") for a in kept["alternatives"])
+    assert kept["confidence"] + sum(a["p"] for a in kept["alternatives"]) == pytest.approx(1.0, abs=0.02)
+    assert cost["id"] == "output.cost" and cost["alternatives"] == []
+
+
+def test_parser_restricts_rows_that_state_only_a_first_level():
+    from jixiao.document import Document, Indicator, Project, Source
+    from jixiao.pipeline.enrich import Parser
+
+    rows = [Indicator(level1="效益指标", level1_raw="效益指标", level3="培训人次", value="≥200人次"),
+            Indicator(level3="培训人次", value="≥200人次")]
+    doc = Document(source=Source("t.txt", "0" * 64, "txt"), projects=[Project(name="培训", indicators=rows)])
+    Parser().enrich(doc)
+    stated, free = (i.category for i in rows)
+    assert stated.source == "model" and stated.level1 == "效益指标" and stated.level2 != "数量指标"
+    assert (free.level1, free.level2) == ("产出指标", "数量指标")

@@ -32,7 +32,8 @@ def test_classify_json_and_plain_lines_one_result_each():
     for o in out:
         assert set(o) >= {"level1", "level2", "confidence", "alternatives"}
         assert 0 < o["confidence"] < 1
-        assert all(set(a) == {"level1", "level2", "p"} and a["p"] <= o["confidence"] for a in o["alternatives"])
+        assert all(set(a) == {"level1", "level2", "p"} and 0 < a["p"] < 1 for a in o["alternatives"])
+        assert o["confidence"] + sum(a["p"] for a in o["alternatives"]) <= 1.0001
 
 
 def test_classify_cz2021_maps_cost_to_first_level_cost():
@@ -42,6 +43,14 @@ def test_classify_cz2021_maps_cost_to_first_level_cost():
     assert (o["level1"], o["level2"]) == ("成本指标", "经济成本指标")
     r = run(["classify"], input="资金成本\n")
     assert (jsonl(r.stdout)[0]["level1"], jsonl(r.stdout)[0]["level2"]) == ("产出指标", "成本指标")
+
+
+def test_classify_a_stated_first_level_keeps_the_answer_under_it():
+    r = run(["classify"], input='{"level3": "培训人次", "level1": "效益指标"}\n{"level3": "培训人次"}\n')
+    assert r.exit_code == 0, r.output
+    kept, free = jsonl(r.stdout)
+    assert kept["level1"] == "效益指标" and all(a["level1"] == "效益指标" for a in kept["alternatives"])
+    assert (free["level1"], free["level2"]) == ("产出指标", "数量指标")
 
 
 def test_classify_bad_json_line_is_named_others_still_classified_exit_1():
