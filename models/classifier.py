@@ -138,6 +138,22 @@ class IndicatorClassifier(ClassifierMixin, BaseEstimator):
         return sp.csr_matrix((np.asarray(data, dtype=np.float64), np.asarray(indices, dtype=np.int32),
                               np.asarray(indptr, dtype=np.int32)), shape=(len(token_lists), len(vocab)))
 
+    @property
+    def vocabulary_(self) -> dict[str, int]:
+        """Feature token → column (built from ``features_`` on first use; not saved)."""
+        vocab = self.__dict__.get("_vocab")
+        if vocab is None:
+            check_is_fitted(self, "features_")
+            vocab = self.__dict__["_vocab"] = {str(t): i for i, t in enumerate(self.features_)}
+        return vocab
+
+    def __getstate__(self):
+        # The token → column dict is rebuilt on load: saved as a plain array, the file is smaller
+        # and loads faster than a 19k-entry dict.
+        state = super().__getstate__()
+        state.pop("_vocab", None)
+        return state
+
     # -- estimator API
     def fit(self, X, y, sample_weight=None):
         """Learn from rows ``X`` (dicts or names) and category ids ``y``."""
@@ -155,7 +171,7 @@ class IndicatorClassifier(ClassifierMixin, BaseEstimator):
         for toks in token_lists:
             df.update(set(toks))
         kept = sorted(t for t, k in df.items() if k >= self.min_df)
-        self.vocabulary_ = {t: i for i, t in enumerate(kept)}
+        self.features_ = np.asarray(kept, dtype=str)
         n = len(token_lists)
         self.idf_ = np.array([math.log((1 + n) / (1 + df[t])) + 1.0 for t in kept])
         M = self._matrix(token_lists)

@@ -239,6 +239,7 @@ def test_skops_roundtrip_is_compressed_stamped_and_identical(tmp_path, tiny_mode
     payload = read_payload(path)
     assert payload["jixiao"] == __version__ and payload["sklearn"] == sklearn.__version__
     assert payload["meta"] == {"rows": 18}
+    assert "_vocab" not in vars(payload["model"])  # the token dict is rebuilt from features_, not saved
     X, _ = tiny_xy()
     np.testing.assert_allclose(payload["model"].predict_proba(X), tiny_model.predict_proba(X))
 
