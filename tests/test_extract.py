@@ -280,7 +280,7 @@ def test_seed_table_values(raw, name, level2, expected):
 
 
 def test_seed_gold_table_values_all_parse(seed_gold):
-    """Every one of the seed's 108 rows normalizes to the kind its value implies (needs ../shared)."""
+    """Every one of the seed's 108 rows normalizes to the kind its value implies."""
     expected = {r: e for r, _, _, e in SEED_ROWS}
     rows = [i for p in seed_gold["projects"] for i in p["indicators"]]
     assert len(rows) == 108
