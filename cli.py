@@ -127,7 +127,10 @@ def parse(paths, fmt, year, region, department, taxonomy, model_path, no_classif
                     model_path=model_path, classify=not no_classify)
     failed = 0
     docs = []
-    for path in iter_input_files(paths):
+    files = list(iter_input_files(paths))
+    if not files:
+        fail(f"没有可解析的文件 no .txt/.docx/.xlsx/.pdf files found in {' '.join(paths)}")
+    for path in files:
         try:
             doc = parser.parse(path)
         except JixiaoError as e:

@@ -94,6 +94,8 @@ def _strict(data: bytes, encoding: str, path: str) -> str:
 def _utf16_without_bom(data: bytes) -> str | None:
     """Mostly-ASCII/CJK UTF-16 without a BOM shows NULs on one byte parity only."""
     sample = data[:4096]
+    if len(sample) < 16 or len(data) % 2:  # too little to tell, or an odd byte count: not UTF-16
+        return None
     even = sample[0::2].count(0)
     odd = sample[1::2].count(0)
     half = max(1, len(sample) // 2)

@@ -67,3 +67,14 @@ def test_table_format_prints_rows(seed_path):
     result = run(str(seed_path), "--format", "table")
     assert result.exit_code == 0
     assert "承德市应急管理局" in result.stdout and "装备数量" in result.stdout
+
+
+def test_a_folder_without_documents_is_an_error(tmp_path):
+    from click.testing import CliRunner
+
+    from jixiao.cli import cli
+
+    (tmp_path / "notes.md").write_text("no documents here", encoding="utf-8")
+    r = CliRunner().invoke(cli, ["parse", str(tmp_path)])
+    assert r.exit_code == 1
+    assert "no .txt/.docx/.xlsx/.pdf files" in r.output
