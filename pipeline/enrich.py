@@ -106,8 +106,11 @@ class Parser:
             l1, l2 = tax.label(pred["id"], version, ind.level3 or "")
             if ind.level2:
                 stated = tax.id_for_name(ind.level2, ind.level1)
-                ind.category = Category(ind.level1 or tax.level1_of(stated, version) if stated else ind.level1,
-                                        ind.level2, "document", 1.0)
+                if stated and self.taxonomy_version:  # an explicit framework: print the stated category in it
+                    s1, s2 = tax.label(stated, version, ind.level3 or "")
+                else:
+                    s1, s2 = (ind.level1 or (tax.level1_of(stated, version) if stated else None)), ind.level2
+                ind.category = Category(s1, s2, "document", 1.0)
                 if stated and pred["id"] != stated and pred["confidence"] >= DISAGREE_P \
                         and tax.map_id(stated, "cz2020") != tax.map_id(pred["id"], "cz2020"):
                     doc.warn("W-CATEGORY", f"「{ind.level3}」 is filed under {ind.level2} but reads as {l2} "

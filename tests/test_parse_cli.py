@@ -78,3 +78,20 @@ def test_a_folder_without_documents_is_an_error(tmp_path):
     r = CliRunner().invoke(cli, ["parse", str(tmp_path)])
     assert r.exit_code == 1
     assert "no .txt/.docx/.xlsx/.pdf files" in r.output
+
+
+def test_taxonomy_option_maps_stated_categories(seed_path):
+    """--taxonomy cz2021 prints the seed's stated 成本指标 rows in the 2021 framework; raw labels stay."""
+    import json
+
+    from click.testing import CliRunner
+
+    from jixiao.cli import cli
+
+    r = CliRunner().invoke(cli, ["parse", str(seed_path), "--taxonomy", "cz2021"])
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.output.splitlines()[0])
+    cost = [i for p in doc["projects"] for i in p["indicators"] if i["level3"] == "资金成本"]
+    assert cost and all(i["level2"] == "成本指标" and i["level2_raw"] == "成本指标" for i in cost)
+    assert all(i["category"] == {"level1": "成本指标", "level2": "经济成本指标", "source": "document",
+                                 "confidence": 1.0} for i in cost)
