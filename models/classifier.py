@@ -353,6 +353,8 @@ def classify_lines(stdin, stdout, *, fmt: str = "jsonl", taxonomy: str | None = 
                    model_path: str | None = None, batch: int = 2000) -> int:
     """``jixiao classify``: one result per non-blank input line (contract §1).
 
+    A JSON line may also state ``"level1"`` (产出指标 …): the answer is then kept under it.
+
     A malformed line gets an ``{"error": ...}`` result (so outputs stay aligned with inputs) and a
     line on stderr; after the whole input is processed, a ReadError is raised if any failed.
     Returns the number of rows classified.
