@@ -24,6 +24,7 @@ from jixiao.errors import (BinaryInputError, CorruptFileError, EmptyInputError, 
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc/.xls, and encrypted OOXML containers
 MAX_UNZIPPED = 1024 * 1024 * 1024  # refuse zip bombs: a real 绩效 workbook unpacks to a few MB
+MAX_GRID_CELLS = 2_000_000  # a sheet's filled rows × filled columns; real 绩效 sheets are thousands
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 # Word TC (table-of-contents entry) field codes that leaked into visible text: "一、总体绩效目标 TC 总体绩效目标 \f A \l 1"
@@ -436,7 +437,8 @@ def read_xlsx(data: bytes, path: str) -> RawDocument:
                 continue
             fws = formulas[ws.title] if formulas is not None else None
             blocks.extend(_sheet_blocks(ws, fws))
-    except JixiaoError:
+    except JixiaoError as e:
+        e.where = e.where or path
         raise
     except Exception as e:  # openpyxl/lxml/zipfile raise many types on damaged packages
         raise _damaged("xlsx", path, e) from None
@@ -474,11 +476,14 @@ def _sheet_blocks(ws, fws) -> list[Block]:
             values[r, c] = _cell_display(value, cell.number_format)
     if not values:
         return []
-    r0, r1 = min(r for r, _ in values), max(r for r, _ in values)
-    c0, c1 = min(c for _, c in values), max(c for _, c in values)
-    # merged-away positions are simply absent from ``values``: they read "", per the convention
-    rows = [[values.get((r, c), "") for c in range(c0, c1 + 1)] for r in range(r0, r1 + 1)]
-    rows = [row for row in rows if any(row)]
+    # Only rows and columns holding a value: a stray cell at XFD1048576 must not make the grid
+    # 1M × 16k. Merged-away positions are simply absent from ``values``: they read "", per the convention.
+    row_nos = sorted({r for r, _ in values})
+    col_nos = sorted({c for _, c in values})
+    if len(row_nos) * len(col_nos) > MAX_GRID_CELLS:
+        raise TooLargeError(f"工作表过大 sheet '{ws.title}' spans {len(row_nos)} rows × {len(col_nos)} columns "
+                            f"(limit {MAX_GRID_CELLS:,} cells); a 绩效 table is far smaller")
+    rows = [[values.get((r, c), "") for c in col_nos] for r in row_nos]
     blocks: list[Block] = []
     while len(rows) > 1 and sum(1 for c in rows[0] if c) == 1:
         blocks.append(Paragraph(next(c for c in rows.pop(0) if c)))

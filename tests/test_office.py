@@ -14,7 +14,7 @@ import pytest
 from jixiao.corpus.blocks import Paragraph, Table
 from jixiao.corpus.office import read_docx, read_pdf, read_xlsx
 from jixiao.corpus.readers import read, sha256_of
-from jixiao.errors import BinaryInputError, CorruptFileError, EmptyInputError, JixiaoError, ReadError
+from jixiao.errors import BinaryInputError, CorruptFileError, EmptyInputError, JixiaoError, ReadError, TooLargeError
 
 if str(Path(__file__).parent) not in sys.path:  # --import-mode=importlib leaves tests/ off sys.path
     sys.path.insert(0, str(Path(__file__).parent))
@@ -182,6 +182,27 @@ def test_xlsx_cells_read_as_a_person_sees_them(value, number_format, shown):
         wb.active["A1"] = value
         wb.active["A1"].number_format = number_format
     assert read_xlsx(_xlsx(build), "t.xlsx").blocks == [Table([[shown]], name="Sheet")]
+
+
+def test_xlsx_stray_far_cell_does_not_blow_up_the_grid():
+    # A 5 KB workbook with a stray cell at XFD1048576 used to build a 1M × 16k grid (hang, then OOM).
+    def build(wb):
+        ws = wb.active
+        ws["A1"], ws["C1"] = "一级指标", "指标值"
+        ws["A3"], ws["C3"] = "产出指标", "4次"
+        ws["XFD1048576"] = "x"
+    assert read_xlsx(_xlsx(build), "t.xlsx").blocks == [
+        Table([["一级指标", "指标值", ""], ["产出指标", "4次", ""], ["", "", "x"]], name="Sheet")]
+
+
+def test_xlsx_sheet_too_large_to_be_a_table_is_refused_by_name(monkeypatch):
+    import jixiao.corpus.office as office
+
+    monkeypatch.setattr(office, "MAX_GRID_CELLS", 8)
+    data = _xlsx(lambda wb: [wb.active.cell(row=i, column=i, value="数量指标") for i in range(1, 4)])
+    with pytest.raises(TooLargeError) as info:
+        read_xlsx(data, "t.xlsx")
+    assert str(info.value).startswith("t.xlsx: [R006]") and "'Sheet'" in str(info.value)
 
 
 def test_xlsx_formulas_read_as_cached_values_else_as_formula_text():
