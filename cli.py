@@ -150,23 +150,30 @@ def parse(paths, fmt, year, region, department, taxonomy, model_path, no_classif
 
 
 def _print_document_table(doc) -> None:
-    from jixiao.output import print_table
+    """A document for people: a header line, one small table per project, the narrative targets."""
+    from jixiao.output import print_table, target_text
 
-    click.echo(f"{doc.source.path}  年度 {doc.year or '?'}  地区 {doc.region or '?'}  "
+    click.echo(f"{doc.source.path}\n  年度 {doc.year or '?'}  地区 {doc.region or '?'}  "
                f"部门 {doc.department or '?'}  项目 {len(doc.projects)}  "
                f"指标 {sum(len(p.indicators) for p in doc.projects)}")
-    rows = []
-    for p in doc.projects:
+    for k, p in enumerate(doc.projects, 1):
+        b = p.budget
+        money = "" if not b or b.total is None else f"  预算 {b.total:g} {b.unit or '万元'}"
+        click.echo(f"\n[{k}] {p.name or '（无名项目）'}{money}")
+        rows = []
         for ind in p.indicators:
             cat = ind.category
-            rows.append([p.name, ind.level1 or (cat and cat.level1), ind.level2 or (cat and cat.level2),
-                         ind.level3, ind.value, ind.actual,
-                         "" if not cat else f"{cat.source}:{cat.confidence:.2f}"])
-    print_table(rows, ["项目", "一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "类别来源"])
-    for s in doc.sections:
-        for t in s.targets:
-            click.echo(f"  [叙述] {t.text}  →  {t.target.kind} {t.target.op or ''} "
-                       f"{'' if t.target.value is None else f'{t.target.value:g}'}{t.target.unit or ''}")
+            # categories the document states are the norm; only a model's guess is worth flagging
+            source = "" if not cat or cat.source == "document" else f"模型 {cat.confidence:.2f}"
+            rows.append([ind.level1 or (cat and cat.level1), ind.level2 or (cat and cat.level2),
+                         ind.level3, ind.value, ind.actual, source])
+        print_table(rows, ["一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "类别 model"], drop_empty=True,
+                    compact=True)
+    targets = [(s.heading, t) for s in doc.sections for t in s.targets]
+    if targets:
+        click.echo("\n叙述目标 narrative targets")
+        print_table([[t.text, target_text(t.target), t.level2] for _, t in targets],
+                    ["目标 target", "规范值 normalized", "二级指标"], drop_empty=True, compact=True)
     for w in doc.warnings:
         click.echo(f"  警告 {w.code}: {w.message}" + (f" ({w.where})" if w.where else ""))
 
@@ -186,7 +193,7 @@ def extract(text, fmt):
       jixiao extract "安全生产月发放宣传品1万份，抽查率达到50%"
       printf '≥95%%\\n24小时内\\n' | jixiao extract
     """
-    from jixiao.output import dumps, print_table
+    from jixiao.output import KIND_ZH, dumps, print_table, target_text
     from jixiao.pipeline.extract import extract_targets
 
     lines = [text] if text is not None else (line.rstrip("\r\n") for line in sys.stdin)
@@ -197,11 +204,13 @@ def extract(text, fmt):
         if fmt == "jsonl":
             out.write(dumps({"text": line, "targets": found}) + "\n")
         else:
-            for t in found:
-                table_rows.append([line, t["raw"], t["kind"], t["op"] or t.get("implied_op") or "",
-                                   t["value"], t["value_max"], t["unit"], f"{t['span'][0]}-{t['span'][1]}"])
+            # the text once per input, not once per target; an implied comparator in parentheses
+            for k, t in enumerate(found or [None]):
+                op = t and (t["op"] or (f"({t['implied_op']})" if t.get("implied_op") else ""))
+                table_rows.append([line if k == 0 else "", t and t["raw"], t and KIND_ZH.get(t["kind"], t["kind"]),
+                                   op, t and target_text(t), t and f"{t['span'][0]}-{t['span'][1]}"])
     if fmt == "table":
-        print_table(table_rows, ["文本", "原文", "类型", "比较", "数值", "上限", "单位", "位置"])
+        print_table(table_rows, ["文本 text", "原文 raw", "类型 kind", "比较 op", "规范值 normalized", "位置 span"])
 
 
 # ---------------------------------------------------------------- classify / suggest / train / evaluate

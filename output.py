@@ -23,21 +23,111 @@ def cell_text(v: Any) -> str:
     return str(v)
 
 
+def terminal_width(file=None, default: int = 200) -> int:
+    """Columns of the terminal the user is looking at: $COLUMNS, else the size of ``file``, stderr or
+    stdin (``jixiao … | head`` still shows in a terminal), else ``default`` (a file: no reason to wrap)."""
+    import os
+
+    env = os.environ.get("COLUMNS", "")
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    for f in (file, sys.__stdout__, sys.__stderr__, sys.__stdin__):
+        try:
+            if f is not None and f.isatty():
+                return os.get_terminal_size(f.fileno()).columns
+        except (AttributeError, OSError, ValueError):
+            continue
+    return default
+
+
 def print_table(rows: Sequence[Sequence[Any]], columns: Sequence[str], title: str | None = None,
-                file=None) -> None:
-    """Print rows as a table whose columns line up with CJK text (rich measures wide chars)."""
+                file=None, width: int | None = None, drop_empty: bool = False,
+                compact: bool | None = None) -> None:
+    """Print rows as a table whose columns line up with CJK text (rich measures wide chars).
+
+    Fits ``width`` (default: the terminal's): when the boxed table would be wider, a borderless
+    compact layout is used; short cells (numbers, 数量指标, 95%) are never broken, long text folds.
+    Numeric columns are right-aligned. ``drop_empty`` leaves out columns with no value at all;
+    ``compact`` forces the borderless layout (or the boxed one) so that a series of tables match.
+    """
+    from rich import box
+    from rich.cells import cell_len
     from rich.console import Console
     from rich.table import Table
 
     file = file or sys.stdout
-    console = Console(file=file, soft_wrap=False, width=None if file.isatty() else 200,
-                      force_terminal=False, no_color=not file.isatty())
-    table = Table(title=title, show_lines=False, header_style="bold")
-    for c in columns:
-        table.add_column(c, overflow="fold")
-    for r in rows:
-        table.add_row(*[cell_text(v) for v in r])
+    width = width or terminal_width(file)
+    cells = [[cell_text(v) for v in r] for r in rows]
+    keep = [k for k in range(len(columns)) if not drop_empty or any(r[k] for r in cells)]
+    columns = [columns[k] for k in keep]
+    cells = [[r[k] for k in keep] for r in cells]
+    widest = [max([cell_len(c) for r in cells for c in [r[k]] if c] + [0]) for k in range(len(columns))]
+    head = [max(cell_len(w) for w in str(c).split()) if str(c).split() else 0 for c in columns]
+    natural = sum(max(w, cell_len(str(c))) for w, c in zip(widest, columns)) + 3 * len(columns) + 1
+    if compact is None:
+        compact = natural > width
+    console = Console(file=file, soft_wrap=False, width=width, force_terminal=False,
+                      no_color=not file.isatty())
+    if compact:  # borders cost 3 columns each: drop them rather than break every cell
+        table = Table(title=title, header_style="bold", box=box.SIMPLE_HEAD, show_edge=False,
+                      pad_edge=False, collapse_padding=True)
+    else:
+        table = Table(title=title, header_style="bold")
+    budget = width - (2 * (len(columns) - 1) if compact else 3 * len(columns) + 1)
+    # keep cells up to ``limit`` wide whole, the largest limit that leaves long columns 12 cells
+    short = [0] * len(columns)
+    for limit in (20, 16, 12, 8):
+        keep_whole = [w if w <= limit else 0 for w in widest]
+        if sum(max(k, h) if k else 12 for k, h in zip(keep_whole, head)) <= budget:
+            short = keep_whole
+            break
+    for k, c in enumerate(columns):
+        if compact and short[k] and cell_len(str(c)) > short[k]:
+            c = "\n".join(str(c).split(" ", 1))  # 位置 span → two lines (rich may crop, not wrap, a header)
+        numeric = bool(widest[k]) and all(_is_number(r[k]) for r in cells if r[k])
+        table.add_column(c, overflow="fold", justify="right" if numeric else "left",
+                         min_width=short[k] or None)
+    for r in cells:
+        table.add_row(*r)
     console.print(table)
+
+
+def _is_number(s: str) -> bool:
+    try:
+        float(s.replace(",", ""))
+    except ValueError:
+        return False
+    return True
+
+
+OP_SIGNS = {">=": "≥", "<=": "≤", "=": "=", ">": ">", "<": "<"}
+KIND_ZH = {"numeric": "数值", "change": "变化", "deadline": "期限", "reference": "参照", "qualitative": "定性",
+           "na": "不适用"}
+
+
+def target_text(t: Any) -> str:
+    """A normalized Target (dataclass or contract dict) for people: ≥95%, ≤24小时, 10000份,
+    较2015年末下降10%, ≤2022-12, ≤核定数, 60–80%; '' for words, 不适用 for na."""
+    def get(k):
+        return t.get(k) if isinstance(t, dict) else getattr(t, k, None)
+
+    if not t:
+        return ""
+    kind, op = get("kind"), get("op")  # only a comparator the document wrote
+    sign = OP_SIGNS.get(op or "", "")
+    unit = get("unit") or ""
+    if kind == "numeric" and get("value") is not None:
+        if op == "between" and get("value_max") is not None:
+            return f"{get('value'):g}–{get('value_max'):g}{unit}"
+        return f"{sign}{get('value'):g}{unit}"
+    if kind == "change" and get("value") is not None:
+        verb = {"increase": "增长", "decrease": "下降"}.get(get("direction") or "", "变化")
+        return f"{'较' + get('baseline') if get('baseline') else ''}{verb}{sign}{get('value'):g}{unit}"
+    if kind == "deadline" and get("date"):
+        return f"{sign or '≤'}{get('date')}"
+    if kind == "reference" and get("reference"):
+        return f"{sign}{get('reference')}"
+    return "" if kind == "qualitative" else KIND_ZH.get(kind or "", kind or "")  # words speak for themselves
 
 
 def csv_text(rows: Iterable[Sequence[Any]], columns: Sequence[str]) -> str:

@@ -182,7 +182,9 @@ def run_search(index_dir: str, query: str, *, year=None, year_from=None, year_to
         print(f"{result.total} hits → {out_path}", file=out)
         return data
     else:
-        text = _table_text(data, department, known, to_file=bool(out_path))
+        from jixiao.output import terminal_width
+
+        text = _table_text(data, department, known, width=200 if out_path else terminal_width(out))
     if out_path:
         write_text_atomic(out_path, text)
     else:
@@ -190,23 +192,28 @@ def run_search(index_dir: str, query: str, *, year=None, year_from=None, year_to
     return data
 
 
-def _table_text(data: dict[str, Any], department: str | None, known: dict | None, to_file: bool) -> str:
+def _table_text(data: dict[str, Any], department: str | None, known: dict | None, width: int = 200) -> str:
     import io
 
     from jixiao.output import print_table
 
     buf = io.StringIO()
     hits = data["hits"]
+    depts = {h.get("department") for h in hits}
+    one_dept = len(depts) == 1 and None not in depts
     buf.write(f"「{data['query']}」 共 {data['total']} 条 hits" +
-              (f", showing {len(hits)}" if len(hits) < data["total"] else "") + "\n")
+              (f"，显示前 {len(hits)} 条 showing {len(hits)} (--limit)" if len(hits) < data["total"] else "") +
+              (f"  部门 {next(iter(depts))}" if one_dept else "") + "\n")
     if hits:
-        rows = [[h.get("year"), h.get("department"), h.get("project") or h.get("heading") or "",
-                 h.get("level2"), snippet_plain(h.get("snippet") or ""),
-                 h.get("value") if h.get("kind") == "indicator" else "(叙述)"] for h in hits]
-        print_table(rows, ["年度", "部门", "项目", "二级指标", "指标 / 目标", "指标值"], file=buf)
+        rows = [[h.get("year")] + ([] if one_dept else [h.get("department")])
+                + [h.get("project") or h.get("heading") or "", h.get("level2"), snippet_plain(h.get("snippet") or ""),
+                   h.get("value") if h.get("kind") == "indicator" else "(叙述)"] for h in hits]
+        # one department: its name is in the heading line, not repeated on every row
+        print_table(rows, ["年度"] + ([] if one_dept else ["部门"]) + ["项目", "二级指标", "指标 / 目标", "指标值"],
+                    file=buf, width=width)
         names = {"year": "年度", "level2": "二级指标", "department": "部门"}
         for name, counts in data["facets"].items():
-            if counts:
+            if counts and not (one_dept and name == "department" and len(counts) == 1):
                 shown = "  ".join(f"{k} {n}" for k, n in list(counts.items())[:12])
                 more = f"  …(+{len(counts) - 12})" if len(counts) > 12 else ""
                 buf.write(f"{names.get(name, name)}: {shown}{more}\n")

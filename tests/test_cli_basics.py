@@ -39,3 +39,104 @@ def test_help_does_not_import_heavy_libraries():
 def test_usage_error_exits_2():
     r = CliRunner().invoke(cli, ["search"])
     assert r.exit_code == 2
+
+
+# ---------------------------------------------------------------- tables for people
+
+def _lines(text):
+    from rich.cells import cell_len
+
+    return [(line, cell_len(line)) for line in text.splitlines()]
+
+
+LABELS = ["数量指标", "质量指标", "时效指标", "成本指标", "经济效益指标", "社会效益指标", "生态效益指标",
+          "可持续影响指标", "服务对象满意度指标"]
+
+
+@pytest.mark.parametrize("width", [80, 120, 200])
+def test_tables_fit_the_terminal_and_keep_short_cells_whole(width):
+    import io
+
+    from jixiao.output import print_table
+
+    buf = io.StringIO()
+    long = "对全市因灾造成冬春期间生活出现困难的人员提供口粮、饮水、衣被、取暖等基本生活救助的总体救助率达到90%"
+    print_table([[label, long, 12, "95%"] for label in LABELS], ["二级指标", "叙述目标", "数量", "指标值"],
+                file=buf, width=width)
+    lines = _lines(buf.getvalue())
+    assert max(w for _, w in lines) <= width
+    for label in LABELS:  # a category name is never broken over two lines
+        assert any(label in line for line, _ in lines), label
+    row = next(line for line, _ in lines if "数量指标" in line)
+    assert "12" in row and "95%" in row
+
+
+def test_a_confusion_table_fits_80_columns_without_wrapping_numbers():
+    import io
+
+    from jixiao.output import print_table
+
+    buf = io.StringIO()
+    print_table([[a] + [12] * 9 + [108] for a in LABELS], ["文档 stated \\ 模型 model"] + [a[:2] for a in LABELS]
+                + ["合计"], file=buf, width=80)
+    lines = _lines(buf.getvalue())
+    assert max(w for _, w in lines) <= 80
+    rows = [line for line, _ in lines if line.startswith(tuple(LABELS))]
+    assert len(rows) == 9 and all(line.split()[1:] == ["12"] * 9 + ["108"] for line in rows)
+
+
+def test_empty_columns_can_be_dropped():
+    import io
+
+    from jixiao.output import print_table
+
+    buf = io.StringIO()
+    print_table([["装备数量", "95%", None]], ["三级指标", "指标值", "实际完成值"], file=buf, drop_empty=True)
+    assert "实际完成值" not in buf.getvalue() and "装备数量" in buf.getvalue()
+
+
+def test_terminal_width_follows_columns(monkeypatch):
+    from jixiao.output import terminal_width
+
+    monkeypatch.setenv("COLUMNS", "93")
+    assert terminal_width() == 93
+
+
+@pytest.mark.parametrize("target, text", [
+    ({"kind": "numeric", "op": ">=", "value": 95, "unit": "%"}, "≥95%"),
+    ({"kind": "numeric", "op": None, "implied_op": ">=", "value": 10000, "unit": "份"}, "10000份"),
+    ({"kind": "numeric", "op": "<=", "value": 24, "unit": "小时"}, "≤24小时"),
+    ({"kind": "numeric", "op": "between", "value": 60, "value_max": 80, "unit": "%"}, "60–80%"),
+    ({"kind": "change", "direction": "decrease", "baseline": "2015年末", "value": 10, "unit": "%"},
+     "较2015年末下降10%"),
+    ({"kind": "deadline", "op": "<=", "date": "2022-12"}, "≤2022-12"),
+    ({"kind": "reference", "op": "<=", "reference": "核定数"}, "≤核定数"),
+    ({"kind": "qualitative", "raw": "保障机关正常运转"}, ""),
+    ({"kind": "na", "raw": "未涉及"}, "不适用"),
+    (None, ""),
+])
+def test_target_text_for_people(target, text):
+    from jixiao.output import target_text
+
+    assert target_text(target) == text
+
+
+def test_extract_table_prints_each_text_once():
+    r = CliRunner(env={"COLUMNS": "80"}).invoke(
+        cli, ["extract", "--format", "table", "安全生产月发放宣传品1万份，抽查率达到50%，较2015年末下降10%"])
+    assert r.exit_code == 0
+    assert r.output.count("安全生产月发") == 1
+    assert "≥50%" in r.output and "较2015年末下降10%" in r.output and "(>=)" in r.output
+    assert max(w for _, w in _lines(r.output)) <= 80
+
+
+def test_parse_table_groups_rows_by_project():
+    seed = ROOT / "corpus" / "samples" / "chengde_2021_yingji.txt"
+    r = CliRunner(env={"COLUMNS": "80"}).invoke(cli, ["parse", str(seed), "--format", "table", "--no-classify"])
+    assert r.exit_code == 0
+    out = r.output
+    assert "[1] 承德市森林草原火灾应急能力建设项目  预算 132.4 万元" in out
+    assert out.count("承德市森林草原火灾应急能力建设项目") == 1  # a heading, not a column on every row
+    assert "实际完成值" not in out  # a target document has no 实际完成值: the empty column is left out
+    assert "≥50%" in out and "较2015年末下降10%" in out  # narrative targets, normalized
+    assert max(w for _, w in _lines(out)) <= 80
