@@ -63,39 +63,57 @@ def run_ingest(paths, index_dir: str, *, year=None, region=None, department=None
     bar = _progress(len(files), err) if progress else None
     emit = (lambda line: bar.console.print(line, markup=False, highlight=False)) if bar else \
         (lambda line: print(line, file=err))
+    duplicates: list[tuple[Path, str]] = []  # skipped: the same content is indexed under another path
+
+    def ingest_one(path: Path, sha: str | None = None) -> int:
+        """Index one file; the number of records written (0 when skipped or failed)."""
+        try:
+            sha = sha or file_sha256(path)
+            status = store.status_of(str(path), sha)
+            if status in ("skipped", "duplicate"):
+                n["skipped"] += 1
+                if status == "duplicate":
+                    duplicates.append((path, sha))
+                return 0
+            doc = parser.parse(path)
+            doc.source.sha256 = sha  # the index identifies a file by its bytes
+            res = store.add_document(doc, commit=False)
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except Exception as e:  # noqa: BLE001 - every failure is reported per file
+            n["failed"] += 1
+            emit(_error_line(path, e))
+            return 0
+        n[res.status] += 1
+        if res.status == "skipped":
+            return 0
+        n["projects"] += len(doc.projects)
+        n["indicators"] += sum(len(p.indicators) for p in doc.projects)
+        n["narrative"] += sum(len(s.targets) for s in doc.sections)
+        n["warnings"] += len(doc.warnings)
+        return max(1, res.records)
+
     try:
         with store:
             pending_files = pending_recs = 0
             for i, path in enumerate(files):
                 if bar:
                     bar.update(bar.task_ids[0], completed=i, description=_short(path))
-                try:
-                    sha = file_sha256(path)
-                    if store.status_of(str(path), sha) == "skipped":
-                        n["skipped"] += 1
-                        continue
-                    doc = parser.parse(path)
-                    doc.source.sha256 = sha  # the index identifies a file by its bytes
-                    res = store.add_document(doc, commit=False)
-                except (KeyboardInterrupt, SystemExit):
-                    raise
-                except Exception as e:  # noqa: BLE001 - every failure is reported per file
-                    n["failed"] += 1
-                    emit(_error_line(path, e))
-                    continue
-                n[res.status] += 1
-                if res.status != "skipped":
-                    n["projects"] += len(doc.projects)
-                    n["indicators"] += sum(len(p.indicators) for p in doc.projects)
-                    n["narrative"] += sum(len(s.targets) for s in doc.sections)
-                    n["warnings"] += len(doc.warnings)
-                    pending_files += 1
-                    pending_recs += res.records
+                written = ingest_one(path)
+                pending_files += written > 0
+                pending_recs += written
                 if pending_files >= BATCH_FILES or pending_recs >= BATCH_RECORDS:
                     store.commit()
                     pending_files = pending_recs = 0
             if bar:
                 bar.update(bar.task_ids[0], completed=len(files), description="提交 committing")
+            store.commit()
+            # A copy skipped because its content was indexed under another path must not vanish
+            # when that other file changed in this same run: re-check against the committed index.
+            again, duplicates[:] = list(duplicates), []
+            for path, sha in again:
+                n["skipped"] -= 1
+                ingest_one(path, sha)
             store.commit()
             totals = store.stats()
     finally:

@@ -278,24 +278,28 @@ class WhooshStore:
         return self._writer
 
     def status_of(self, path: str, sha256: str) -> str:
-        """What adding a file with this content would do: ``added``, ``replaced`` or ``skipped``."""
+        """What adding a file with this content would do: ``added``, ``replaced`` or ``skipped``.
+
+        ``duplicate`` (skipped too) when the content is indexed under another path: that copy may
+        change or go later in the same batch, so a caller re-checks duplicates after committing.
+        """
         key = os.path.abspath(path)
         if key in self._pending:
             return "skipped" if self._pending[key] == sha256 else "replaced"
         if sha256 in self._pending_shas:
-            return "skipped"
+            return "duplicate"
         s = self._get_searcher()
         old = s.document(kind="document", pathkey=key)
         if old is not None and old.get("sha") == sha256:
             return "skipped"
         if old is None and s.document(kind="document", sha=sha256) is not None:
-            return "skipped"  # the same content is already indexed under another path
+            return "duplicate"  # the same content is already indexed under another path
         return "replaced" if old is not None else "added"
 
     def add_document(self, doc: Document, commit: bool = True) -> AddResult:
         """Index one enriched Document; same sha256 → skipped; same path with new content → replaced."""
         status = self.status_of(doc.source.path, doc.source.sha256)
-        if status == "skipped":
+        if status in ("skipped", "duplicate"):
             return AddResult("skipped", 0)
         recs = records_for(doc)
         w = self._get_writer()

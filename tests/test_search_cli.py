@@ -159,3 +159,33 @@ def test_default_index_location(tmp_path, monkeypatch):
 def test_a_missing_model_is_one_error(tmp_path):
     r = run("ingest", SEED, "--index", tmp_path / "ix", "--model", tmp_path / "nope.skops", "-q")
     assert r.exit_code == 1 and len(r.stderr.strip().splitlines()) == 1 and "M001" in r.stderr
+
+
+TINY = ("承德市应急管理局2021年项目支出绩效目标表\n项目名称 | 演练经费\n一级指标 | 二级指标 | 三级指标 | 指标值\n"
+        "产出指标 | 数量指标 | 应急演练次数 | 4次\n")
+
+
+@pytest.mark.parametrize("holder, copy", [("a.txt", "b.txt"), ("b.txt", "a.txt")])
+def test_a_copy_survives_when_its_twin_changes(tmp_path, holder, copy):
+    # The copy is skipped while its twin (the holder) carries the content in the index; when the
+    # holder changes in a later run, processed before or after the copy, the copy's content used
+    # to vanish from the index.
+    from jixiao.index.ingest import run_ingest
+    from jixiao.pipeline.enrich import Parser
+
+    docs, index = tmp_path / "docs", str(tmp_path / "ix")
+    docs.mkdir()
+    for name in (holder, copy):
+        (docs / name).write_text(TINY, encoding="utf-8")
+
+    def ingest(*paths) -> str:
+        out = io.StringIO()
+        assert run_ingest(list(paths), index, progress=False, out=out, parser=Parser(classify=False))
+        return out.getvalue()
+
+    assert "新增 added 1" in ingest(docs / holder)
+    assert "新增 added 0, 替换 replaced 0, 跳过 skipped 2" in ingest(docs)
+    (docs / holder).write_text(TINY.replace("4次", "6次"), encoding="utf-8")
+    assert "新增 added 1, 替换 replaced 1, 跳过 skipped 0" in ingest(docs)
+    assert sorted(h["value"] for h in search(index, "应急演练次数")["hits"]) == ["4次", "6次"]
+    assert "跳过 skipped 2" in ingest(docs)
