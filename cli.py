@@ -180,6 +180,13 @@ def _print_document_table(doc) -> None:
 
 # ---------------------------------------------------------------- extract
 
+def _stdin_lines():
+    """Lines of stdin decoded like a text file (UTF-8, BOM, GB18030), not by the locale."""
+    from jixiao.corpus.text import decode_lines
+
+    return decode_lines(getattr(sys.stdin, "buffer", None))  # None when stdin is closed
+
+
 @cli.command()
 @click.argument("text", required=False)
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True,
@@ -196,7 +203,7 @@ def extract(text, fmt):
     from jixiao.output import KIND_ZH, dumps, print_table, target_text
     from jixiao.pipeline.extract import extract_targets
 
-    lines = [text] if text is not None else (line.rstrip("\r\n") for line in sys.stdin)
+    lines = [text] if text is not None else _stdin_lines()
     table_rows = []
     out = sys.stdout
     for line in lines:
@@ -231,7 +238,7 @@ def classify(fmt, taxonomy, model_path):
     """
     from jixiao.models.classifier import classify_lines
 
-    classify_lines(sys.stdin, sys.stdout, fmt=fmt, taxonomy=taxonomy, model_path=model_path)
+    classify_lines(_stdin_lines(), sys.stdout, fmt=fmt, taxonomy=taxonomy, model_path=model_path)
 
 
 @cli.command()

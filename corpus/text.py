@@ -158,6 +158,42 @@ def _check_text(text: str, path: str) -> None:
                         "before saving", where=path)
 
 
+def decode_lines(stream, where: str = "stdin"):
+    """Yield the lines of a byte stream (stdin), decoded as files are: UTF-8 with or without a BOM, else GB18030.
+
+    The encoding is settled by the first line that is not ASCII and then kept; lines stream (a pipe
+    is not read ahead). A closed stream, NUL bytes or a line that fits neither encoding raise a
+    ReadError naming the line.
+    """
+    if stream is None:
+        raise ReadError("标准输入已关闭 stdin is closed; give the text as an argument or pipe lines in", where=where)
+    encoding, settled = None, 0  # settled: the line that decided the encoding
+    for n, raw in enumerate(stream, 1):
+        line = raw.rstrip(b"\r\n")
+        if n == 1 and line.startswith(b"\xef\xbb\xbf"):
+            line, encoding = line[3:], "utf-8"
+        if b"\x00" in line:
+            raise BinaryInputError("不是文本 not text: NUL bytes (binary data, or UTF-16: convert to UTF-8 first)",
+                                   where=f"{where} line {n}")
+        if encoding is None and not line.isascii():
+            try:
+                line.decode("utf-8")
+                encoding = "utf-8"
+            except UnicodeDecodeError:
+                encoding = "gb18030"
+            settled = n
+        try:
+            text = line.decode(encoding or "utf-8")
+            ok = encoding != "gb18030" or _plausible_chinese(text)
+        except UnicodeDecodeError:
+            ok = False
+        if not ok:
+            why = ("neither UTF-8 nor GB18030/GBK text (binary data?)" if settled == n else
+                   f"not {encoding} text like the lines before it (mixed encodings, or binary data)")
+            raise ReadError(f"编码错误 {why}", where=f"{where} line {n}")
+        yield text
+
+
 # ---------------------------------------------------------------- cleaning and blocks
 
 def clean_text(text: str) -> str:

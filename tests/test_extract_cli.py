@@ -55,3 +55,13 @@ def test_bad_format_is_a_usage_error():
 def test_a_giant_digit_run_does_not_crash_the_json_output():
     out = run([], "1" * 5000 + "\n")
     assert json.loads(out)["text"] == "1" * 5000
+
+
+def test_gb18030_stdin_reads_as_chinese_and_binary_stdin_is_one_error():
+    # stdin used to be decoded by the locale: GBK input read as mojibake and 不低于95% lost its comparator
+    r = CliRunner().invoke(cli, ["extract"], input="不低于95%\n".encode("gb18030"))
+    assert r.exit_code == 0
+    assert [(t["op"], t["value"]) for t in json.loads(r.stdout)["targets"]] == [(">=", 95)]
+    r = CliRunner().invoke(cli, ["extract"], input=bytes(range(256)))
+    assert r.exit_code == 1 and r.stderr.startswith("错误 Error: stdin line 1: [R004]")
+    assert len(r.stderr.splitlines()) == 1

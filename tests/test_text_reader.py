@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from jixiao.corpus.blocks import Paragraph, Table
-from jixiao.corpus.text import decode, provenance, read_text, split_blocks
+from jixiao.corpus.text import decode, decode_lines, provenance, read_text, split_blocks
 from jixiao.errors import BinaryInputError, EmptyInputError, ReadError
 
 SAMPLE = "承德市应急管理局2021年绩效目标\n\t一级指标\n\t三级指标\n\t指标值\n\n\t产出指标\n\t演练次数\n\t3次\n"
@@ -31,6 +31,39 @@ def test_empty_input(data):
     with pytest.raises(EmptyInputError) as e:
         decode(data, "empty.txt")
     assert "empty.txt" in str(e.value) and "R002" in str(e.value)
+
+
+LINES = ["不低于95%", "24小时内", "3次"]
+
+
+@pytest.mark.parametrize("data", [
+    "\n".join(LINES).encode("utf-8"),
+    b"\xef\xbb\xbf" + "\r\n".join(LINES).encode("utf-8") + b"\r\n",
+    "\n".join(LINES).encode("gb18030") + b"\n",
+    "\n".join(["95%"] + LINES).encode("gbk"),  # an ASCII line first: the encoding is settled later
+], ids=["utf-8", "bom-crlf", "gb18030", "ascii-then-gbk"])
+def test_stdin_lines_decode_like_files(data):
+    import io
+
+    assert [ln for ln in decode_lines(io.BytesIO(data)) if ln != "95%"] == LINES
+
+
+@pytest.mark.parametrize("data, error, where, says", [
+    (b"95%\n3\x00\x01\n", BinaryInputError, "stdin line 2", "NUL"),
+    ("不低于95%\n".encode("utf-8") + "不低于95%\n".encode("gbk"), ReadError, "stdin line 2", "like the lines before"),
+    (bytes(range(0x80, 0x100)) * 3, ReadError, "stdin line 1", "neither UTF-8 nor GB18030"),
+])
+def test_stdin_lines_that_are_not_text_name_the_line(data, error, where, says):
+    import io
+
+    with pytest.raises(error) as e:
+        list(decode_lines(io.BytesIO(data)))
+    assert str(e.value).startswith(f"{where}: [{error.code}]") and says in str(e.value)
+
+
+def test_closed_stdin_is_an_error():
+    with pytest.raises(ReadError, match="stdin is closed"):
+        list(decode_lines(None))
 
 
 def test_provenance_header_alone_is_empty():
