@@ -148,11 +148,12 @@ def write_xlsx(path: str, sheets: dict[str, tuple[Sequence[str], Iterable[Sequen
     import tempfile
 
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     wb = Workbook()
     wb.remove(wb.active)
+    wrap = Alignment(wrap_text=True, vertical="top")
     for name, (columns, rows) in sheets.items():
         ws = wb.create_sheet(title=name[:31])
         ws.append(list(columns))
@@ -171,7 +172,10 @@ def write_xlsx(path: str, sheets: dict[str, tuple[Sequence[str], Iterable[Sequen
             for i, col in enumerate(columns, 1):
                 width = max([_display_width(str(col))] + [
                     _display_width(cell_text(ws.cell(row=j, column=i).value)) for j in range(2, min(n, 200) + 1)])
-                ws.column_dimensions[get_column_letter(i)].width = min(60, max(8, width + 2))
+                ws.column_dimensions[get_column_letter(i)].width = min(45, max(8, width + 2))
+                if width + 2 > 45:  # long text wraps in a readable column instead of one very wide one
+                    for (c,) in ws.iter_rows(min_row=2, max_row=n, min_col=i, max_col=i):
+                        c.alignment = wrap
     d = os.path.dirname(os.path.abspath(path)) or "."
     fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=d)
     os.close(fd)

@@ -68,7 +68,7 @@ def test_markdown_summary_first_then_changes(result):
     assert md.index("## 摘要") < md.index("## 项目") < md.index("## 叙述目标")
     assert "| 项目 | 1 | 1 | 7 | 1 |" in md  # added, removed, changed, same
     assert "331.77 → 354.3 万元（+22.53，+6.79%）" in md
-    assert "| 变化 | 数量指标 | 应急演练次数 | 应急演练次数 | 3次 | 4次 | 提高 |" in md
+    assert "| 变化 | 数量指标 | 应急演练次数 | 应急演练次数 | 3次 | 4次 | 要求提高 |" in md
     assert "### [变化、改名] 安全生产专家劳务费 → 安全生产专家咨询劳务费" in md
     assert "- 物业管理费（57.3 → 57.3 万元（不变），4 项指标）" in md
     assert "<script>" not in md and "\\<script\\>" in md  # planted HTML shows as text in a renderer
@@ -117,7 +117,7 @@ def test_html_is_self_contained_with_charts(result):
     assert 'name="viewport"' in page and "@media print" in page and "@media (max-width" in page
     # both years' bars for a project in the budget chart
     assert "<title>2021: 30 万元</title>" in page and "<title>2022: 35 万元</title>" in page
-    assert '<span class="c-raised">提高</span>' in page
+    assert '<span class="c-raised">要求提高</span>' in page
 
 
 # ---------------------------------------------------------------- csv and xlsx
@@ -148,7 +148,8 @@ def test_xlsx_summary_and_filtered_indicator_sheet(result, tmp_path):
     ws = wb["指标变化"]
     assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:")
     header = [c.value for c in ws[1]]
-    assert header[:5] == ["kind", "project_status", "from_project", "to_project", "status"]
+    assert header[:5] == ["类型 kind", "项目状态 project_status", "2021 项目 from_project", "2022 项目 to_project",
+                          "状态 status"]
     assert ws.max_row == 1 + sum(len(p["indicators"]) for p in result["projects"]) + len(result["narrative"])
     summary = {r[0]: r[1] for r in wb["摘要"].iter_rows(min_row=2, values_only=True)}
     assert summary["项目 新增 added"] == 1 and summary["预算变化（万元）"] == pytest.approx(22.53)
@@ -177,7 +178,7 @@ def test_multi_year_rows_across_years(multi, tmp_path):
     from openpyxl import load_workbook
 
     ws = load_workbook(path)["指标变化"]
-    assert [c.value for c in ws[1]][4:7] == ["value_2021", "value_2022", "value_2023"]
+    assert [c.value for c in ws[1]][4:7] == ["2021 指标值 value", "2022 指标值 value", "2023 指标值 value"]
     assert ws.auto_filter.ref
 
 
@@ -235,3 +236,101 @@ def test_xlsx_keeps_formula_like_text_as_text(tmp_path):
     ws = load_workbook(path)["指标变化"]
     cells = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("=")]
     assert cells and all(c.data_type == "s" for c in cells)
+
+
+# ---------------------------------------------------------------- for people: phone, print, Excel
+
+def test_html_puts_changes_first_and_folds_the_unchanged(result):
+    page = render(result, "html")
+    projects = page[page.index("<h2>项目 Projects</h2>"):]
+    # changed/added/removed projects come before the folded list of unchanged ones
+    assert projects.index("安全生产专家咨询劳务费") < projects.index("未变化的项目") < projects.index("物业管理费")
+    assert "其余 " in page and "<details><summary>" in page
+    # a changed project shows its changed row up front; its unchanged rows sit inside <details>
+    drill = projects[projects.index("应急演练次数"):]
+    assert drill.index("要求提高") < drill.index("<details>")
+
+
+def test_html_tables_become_labelled_cards_on_a_phone(result):
+    page = render(result, "html")
+    p = TagCollector()
+    p.feed(page)
+    assert page.count("<td") == page.count('<td data-label="')  # every cell says which column it is
+    assert '<td data-label="2022 指标值">4次</td>' in page
+    css = page[page.index("@media (max-width:600px)"):]
+    assert "td::before{content:attr(data-label)" in css and "thead{display:none}" in css
+    assert ".badge{display:inline-block;white-space:nowrap" in page  # 不变 never splits into 不/变
+
+
+def test_html_print_keeps_rows_and_charts_whole(result):
+    page = render(result, "html")
+    css = page[page.index("@media print"):]
+    assert "@page{size:A4" in page and "figure,svg,tr,.card{break-inside:avoid}" in css
+    assert "thead{display:table-header-group}" in page  # headers repeat on each printed page
+
+
+def test_change_chart_labels_every_kind_with_its_count():
+    from jixiao.index.report import change_chart
+
+    svg = change_chart([("raised", 4), ("lowered", 0), ("modified", 1), ("same", 95), ("added", 9)])
+    for label, n in (("要求提高", 4), ("要求降低", 0), ("调整", 1), ("不变", 95), ("新增", 9)):
+        assert f">{label}</text>" in svg and f">{n}</text>" in svg
+    assert svg.count("<rect") == 4  # no bar for a zero count, but its label and 0 are shown
+
+
+def test_budget_chart_annotates_the_change_and_escapes_names():
+    from jixiao.index.report import budget_chart
+
+    svg = budget_chart(["地震工作经费", "<b>x</b>"], [("2021", [12.0, None]), ("2022", [15.0, 3.0])])
+    assert ">15（+3）</text>" in svg and "2021：无" in svg
+    assert "<b>" not in svg and "&lt;b&gt;x&lt;/b&gt;" in svg
+
+
+def test_multi_year_html_folds_indicators_of_a_removed_project(multi):
+    from jixiao.index.report import render_html_years
+
+    d = json.loads(render(multi, "json"))  # year keys as strings, as after a round trip
+    page = render_html_years(d)
+    assert page.count("<svg") == 3
+    drill = page[page.index("应急演练次数"):]
+    assert drill.index('class="c-raised"') < drill.index("</table>")
+    # 购置办公家具 went in 2022: a badge says so, and its rows (all "removed") are folded, not listed as news
+    furniture = page[page.index("购置办公家具</h3>") - 80:]
+    furniture = furniture[:furniture.index("</section>")]
+    assert "2022 删除" in furniture
+    assert furniture.index("<details>") < furniture.index("购置数量与购置计划的比率")
+    # a project added in 2022 is badged too
+    assert "2022 新增</span>应急指挥平台运维费" in page
+
+
+def test_xlsx_numbers_are_numbers_and_statuses_are_words(result, tmp_path):
+    from openpyxl import load_workbook
+
+    path = tmp_path / "r.xlsx"
+    write_report(result, "xlsx", out_path=str(path))
+    wb = load_workbook(path)
+    ws = wb["指标变化"]
+    header = [c.value for c in ws[1]]
+    col = {h: k for k, h in enumerate(header)}
+    drill = next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[col["2022 三级指标 to_level3"]] == "应急演练次数")
+    assert drill[col["状态 status"]] == "变化" and drill[col["变化 change"]] == "要求提高"
+    assert drill[col["2021 数值 from_number"]] == 3 and drill[col["2022 数值 to_number"]] == 4
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:{ws.cell(1, len(header)).column_letter}{ws.max_row}"
+    budgets = [r[4:6] for r in wb["项目"].iter_rows(min_row=2, values_only=True)]
+    assert all(isinstance(v, (int, float)) for pair in budgets for v in pair if v is not None)
+    assert max(ws.column_dimensions[c].width for c in ws.column_dimensions) <= 45
+
+
+def test_multi_year_xlsx_summary_and_values_are_numeric(multi, tmp_path):
+    from openpyxl import load_workbook
+
+    path = tmp_path / "m.xlsx"
+    write_report(multi, "xlsx", out_path=str(path))
+    wb = load_workbook(path)
+    summary = {r[0]: r[1] for r in wb["摘要"].iter_rows(min_row=2, values_only=True)}
+    assert isinstance(summary["2021 项目数 projects"], int) and isinstance(summary["2023 预算合计（万元）budget"], float)
+    ws = wb["指标变化"]
+    header = [c.value for c in ws[1]]
+    drill = next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[3] == "应急演练次数")
+    assert [drill[header.index(f"{y} 数值 number")] for y in (2021, 2022, 2023)] == [3, 4, 6]
+    assert drill[header.index("2022→2023 变化 change")] == "要求提高"
