@@ -19,6 +19,19 @@ from jixiao.errors import JixiaoError
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
+class HelpFormatter(click.HelpFormatter):
+    """Click wraps help by characters, and a Chinese character takes two columns: wrap a little
+    earlier so that bilingual lines stay inside the terminal."""
+
+    def __init__(self, indent_increment: int = 2, width: int | None = None, max_width: int | None = None):
+        super().__init__(indent_increment, width, max_width)
+        self.width = max(40, self.width - 6)
+
+
+class Context(click.Context):
+    formatter_class = HelpFormatter
+
+
 def fail(message: str) -> None:
     """Print one line on stderr and exit 1."""
     click.echo(f"错误 Error: {message}", err=True)
@@ -92,10 +105,13 @@ def cli():
     indicators into 一级/二级指标, index them for search, and compare targets across years.
 
     \b
-    Quick start:
-      jixiao ingest corpus/samples      # build the local index from the bundled sample
-      jixiao search 演练                 # search past targets
-      jixiao suggest 培训人次            # suggest a category while drafting
+    Quick start 快速上手:
+      jixiao parse corpus/samples --format table  # 查看解析 see what is read
+      jixiao ingest corpus/samples                # 建立索引 build the index
+      jixiao search 演练                          # 检索 search past targets
+      jixiao suggest 培训人次                     # 建议类别 while drafting
+      jixiao compare --department 应急 --from 2021 --to 2022 --format html \\
+          -o report.html                          # 跨年对比 compare years
     """
 
 
@@ -245,7 +261,8 @@ def classify(fmt, taxonomy, model_path):
 @click.argument("name")
 @click.option("--value", default=None, help="拟定指标值 the value being drafted, e.g. ≥95%.")
 @click.option("--top", default=3, show_default=True, help="候选类别数 number of categories shown.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="输出格式 output format.")
 @index_option
 @taxonomy_option
 @model_option
@@ -290,7 +307,8 @@ def train(paths, out_path, no_bundled):
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @taxonomy_option
 @model_option
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="输出格式 output format.")
 @handle_errors
 def evaluate(paths, taxonomy, model_path, fmt):
     """评估模型 Score the classifier against the categories documents state.
@@ -346,11 +364,12 @@ def ingest(paths, index_dir, year, region, department, model_path, quiet):
 @click.option("--level1", default=None, help="一级指标 first-level category.")
 @click.option("--level2", default=None, help="二级指标 second-level category.")
 @click.option("--kind", type=click.Choice(["indicator", "narrative"]), default=None, help="记录类型 record kind.")
-@click.option("--min", "vmin", type=float, default=None, help="目标值下限 minimum target value.")
-@click.option("--max", "vmax", type=float, default=None, help="目标值上限 maximum target value.")
+@click.option("--min", "vmin", type=float, default=None,
+              help="目标数值下限 minimum target number (95 for 95%, 10000 for 1万份).")
+@click.option("--max", "vmax", type=float, default=None, help="目标数值上限 maximum target number.")
 @click.option("--limit", default=20, show_default=True, help="最多条数 maximum hits.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx"]), default="table",
-              show_default=True)
+              show_default=True, help="输出格式 output format (xlsx needs -o).")
 @click.option("-o", "--output", "out_path", type=click.Path(dir_okay=False), default=None,
               help="输出文件 write to this file (required for xlsx).")
 @handle_errors
@@ -358,12 +377,17 @@ def search(query, index_dir, year, year_from, year_to, department, region, level
            vmin, vmax, limit, fmt, out_path):
     """检索 Search past targets in the index.
 
-    QUERY is words (all must match), "a quoted phrase", or field:value terms.
+    \b
+    QUERY：词语（须全部出现）、"带引号的短语"或 字段:值；'*' 配合筛选列出全部。
+    QUERY is words (all must match), "a quoted phrase", or field:value
+    (fields: project department region level1 level2 year kind); '*' with
+    filters lists everything.
 
     \b
     Example:
       jixiao search 应急演练
       jixiao search 满意 --year 2021 --level2 服务对象满意度指标
+      jixiao search '*' --kind indicator --min 90 --max 100
       jixiao search '"应急演练次数"' --format xlsx -o hits.xlsx
     """
     from jixiao.index.search import run_search
@@ -379,7 +403,7 @@ def search(query, index_dir, year, year_from, year_to, department, region, level
 @click.option("--to", "year_to", type=int, required=True, help="对比年度 the later year.")
 @index_option
 @click.option("--format", "fmt", type=click.Choice(["json", "md", "html", "csv", "xlsx"]), default="md",
-              show_default=True)
+              show_default=True, help="报告格式 report format: md/html to read, xlsx/csv for Excel, json for scripts.")
 @click.option("-o", "--output", "out_path", type=click.Path(dir_okay=False), default=None,
               help="输出文件 write to this file (required for xlsx).")
 @handle_errors
@@ -388,15 +412,27 @@ def compare(department, year_from, year_to, index_dir, fmt, out_path):
 
     Projects and indicators are matched by meaning (names drift, codes change); the report
     lists added, removed and changed projects, budgets, indicators and narrative targets.
+    With more than two indexed years between --from and --to, every year gets a column.
+
+    \b
+    要求提高 raised = 目标更严格（故障率、时限降低也算）a more demanding target.
 
     \b
     Example:
-      jixiao compare --department 承德市应急管理局 --from 2021 --to 2022 --format html -o report.html
+      jixiao compare --department 承德市应急管理局 --from 2021 --to 2022
+      jixiao compare --department 应急管理局 --from 2021 --to 2022 \\
+          --format html -o report.html
+      jixiao compare --department 应急管理局 --from 2020 --to 2022 \\
+          --format xlsx -o report.xlsx
     """
     from jixiao.index.compare import run_compare
 
     run_compare(resolve_index(index_dir), department, year_from, year_to, fmt=fmt, out_path=out_path,
                 out=sys.stdout)
+
+
+for _command in [cli, *cli.commands.values()]:
+    _command.context_class = Context  # bilingual help wraps inside the terminal
 
 
 def main() -> None:

@@ -140,3 +140,11 @@ def test_parse_table_groups_rows_by_project():
     assert "实际完成值" not in out  # a target document has no 实际完成值: the empty column is left out
     assert "≥50%" in out and "较2015年末下降10%" in out  # narrative targets, normalized
     assert max(w for _, w in _lines(out)) <= 80
+
+
+@pytest.mark.parametrize("name", [None, *sorted(cli.commands)])
+def test_bilingual_help_fits_an_80_column_terminal(name):
+    r = CliRunner().invoke(cli, ([name] if name else []) + ["--help"], terminal_width=80)
+    assert r.exit_code == 0
+    too_wide = [line for line, w in _lines(r.output) if w > 80]
+    assert not too_wide, too_wide
