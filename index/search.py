@@ -16,6 +16,8 @@ HIT_COLUMNS = ("score", "kind", "year", "region", "department", "project", "leve
 _QUOTES = str.maketrans({"“": '"', "”": '"', "＂": '"', "「": '"', "」": '"', "（": "(", "）": ")"})
 _OPS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 _FIELD = re.compile(r"(?<![\w.])([A-Za-z_][A-Za-z0-9_]*):")
+# More terms than anyone types (a pasted page): whoosh nests one matcher per term and overflows the stack.
+MAX_QUERY_TERMS = 512
 
 
 def _syntax_problem(q: str) -> str | None:
@@ -63,6 +65,7 @@ def plain_query(schema, text: str):
     terms = list(dict.fromkeys(terms))
     if not terms:
         raise QueryError(f"查询没有可检索的词 the query {text!r} has no searchable words")
+    _check_size(len(terms))
     return Q.And([Q.Term("text", t) for t in terms]) if len(terms) > 1 else Q.Term("text", terms[0])
 
 
@@ -91,8 +94,14 @@ def parse_user_query(schema, text: str):
             elif parsed is Q.NullQuery:
                 problem = "nothing searchable"
             else:
+                _check_size(sum(1 for _ in parsed.leaves()))
                 return parsed, None
     return plain_query(schema, q), f"查询语法有误 ({problem})，已按普通词语检索 searched as plain words"
+
+
+def _check_size(n_terms: int) -> None:
+    if n_terms > MAX_QUERY_TERMS:
+        raise QueryError(f"查询过长 the query has {n_terms} terms, at most {MAX_QUERY_TERMS}; search a few key words")
 
 
 def make_snippet(text: str, terms: set[str], maxchars: int = 120) -> str:

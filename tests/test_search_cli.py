@@ -112,6 +112,9 @@ def test_table_csv_xlsx(seed_index, tmp_path):
     ("", 1, "Q001"),
     ('"应急演练', 0, "plain words"),
     ("foo:bar)", 0, "plain words"),
+    # 10,000 characters of distinct words: whoosh's nested matchers overflowed the stack (a traceback)
+    ("".join(chr(0x4E00 + i * 37 % 20000) for i in range(10000)), 1, "Q001"),
+    (" ".join(f"*{i}" for i in range(2000)), 1, "Q001"),
 ])
 def test_bad_queries(seed_index, query, code, needle):
     r = run("search", query, "--index", seed_index)
