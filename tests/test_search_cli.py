@@ -192,3 +192,12 @@ def test_a_copy_survives_when_its_twin_changes(tmp_path, holder, copy):
     assert "新增 added 1, 替换 replaced 1, 跳过 skipped 0" in ingest(docs)
     assert sorted(h["value"] for h in search(index, "应急演练次数")["hits"]) == ["4次", "6次"]
     assert "跳过 skipped 2" in ingest(docs)
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "table", "xlsx"])
+def test_output_into_a_missing_folder_is_one_error(seed_index, tmp_path, fmt):
+    out = tmp_path / "no" / "such" / f"hits.{fmt}"
+    r = run("search", "演练", "--index", seed_index, "--format", fmt, "-o", out)
+    assert r.exit_code == 1 and "Traceback" not in r.stderr
+    assert r.stderr.startswith(f"错误 Error: {out}: [J000]") and len(r.stderr.splitlines()) == 1
+    assert not out.parent.exists()
