@@ -47,16 +47,18 @@ class Segmenter:
     def __init__(self, user_dict: Path | None = None):
         import jieba
 
-        jieba.setLogLevel(logging.WARNING)
+        # A cache that cannot be written is harmless, but jieba logs that with a traceback on stderr.
+        jieba.setLogLevel(logging.CRITICAL)
         self.user_dict = Path(user_dict) if user_dict else user_dict_path()
         tk = jieba.Tokenizer()
-        # jieba's default cache lives in the shared temp dir and is trusted blindly; keep ours private.
+        # jieba's default cache lives in the shared temp dir and is trusted blindly; keep ours private,
+        # and when our folder cannot be made, go without a cache rather than fall back to the shared one.
         cdir = cache_dir()
         try:
             cdir.mkdir(parents=True, exist_ok=True)
-            tk.tmp_dir = str(cdir)
         except OSError:
             pass
+        tk.tmp_dir = str(cdir)
         tk.initialize()
         if self.user_dict.exists():
             tk.load_userdict(str(self.user_dict))

@@ -29,3 +29,15 @@ def test_tokenize_offsets_index_the_original_text():
     text = "应急演练４次"
     for w, s, e in seg.tokenize(text):
         assert fold_width(text[s:e]).lower() == w
+
+
+def test_an_unusable_cache_folder_is_silent_and_never_the_shared_temp_cache(tmp_path, monkeypatch, capfd):
+    # HOME unwritable (a service account): jieba fell back to the shared /tmp/jieba.cache and printed
+    # "Dump cache file failed." with a traceback on every command.
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker / "cache"))
+    seg = Segmenter()
+    assert seg.tokenizer.tmp_dir == str(blocker / "cache" / "jixiao")
+    assert "满意度" in seg.cut("服务对象满意度")
+    assert capfd.readouterr().err == ""
