@@ -14,7 +14,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from jixiao.errors import JixiaoError
+from jixiao.errors import IndexError_, JixiaoError
 
 BATCH_FILES = 50
 BATCH_RECORDS = 20_000
@@ -78,8 +78,8 @@ def run_ingest(paths, index_dir: str, *, year=None, region=None, department=None
             doc = parser.parse(path)
             doc.source.sha256 = sha  # the index identifies a file by its bytes
             res = store.add_document(doc, commit=False)
-        except (KeyboardInterrupt, SystemExit):
-            raise
+        except (KeyboardInterrupt, SystemExit, IndexError_):
+            raise  # a damaged or locked index is not this file's fault: stop the batch
         except Exception as e:  # noqa: BLE001 - every failure is reported per file
             n["failed"] += 1
             emit(_error_line(path, e))

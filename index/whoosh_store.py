@@ -15,6 +15,7 @@ Whoosh commits atomically (a new TOC generation), so a killed process loses only
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import zlib
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from jixiao.document import Document
-from jixiao.errors import IndexError_, IndexLockedError, SchemaVersionError
+from jixiao.errors import IndexError_, IndexLockedError, JixiaoError, SchemaVersionError
 from jixiao.index.store import AddResult, SearchFilters, SearchResult
 
 SCHEMA_VERSION = 4
@@ -174,6 +175,26 @@ def records_for(doc: Document) -> list[dict[str, Any]]:
     return recs
 
 
+def _reads_index(method):
+    """Library errors while reading index files mean the files are damaged: one IndexError_ naming the index.
+
+    whoosh reads segments lazily, so a truncated or overwritten file surfaces as EOFError, struct or
+    pickle errors deep inside a search (click even reports EOFError as a bare "Aborted!").
+    """
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except JixiaoError:
+            raise
+        except Exception as e:  # noqa: BLE001 - any failure inside whoosh's readers
+            raise IndexError_(f"索引已损坏 the index at {self.index_dir} is damaged or unreadable "
+                              f"({type(e).__name__}: {e}); delete it and re-ingest") from e
+
+    return wrapper
+
+
 class WhooshStore:
     """``Store`` over a whoosh index directory. Use ``WhooshStore.open`` (or ``open_store``).
 
@@ -215,6 +236,7 @@ class WhooshStore:
                                        f"wait for it to finish and run again")
         try:
             ix = windex.open_dir(d)
+            ix.reader().close()  # opens every segment: a damaged one fails here, not mid-search
         except Exception as e:  # unpickling a schema of another version, truncated files …
             if lock:
                 lock.release()
@@ -277,6 +299,7 @@ class WhooshStore:
                                        f"wait for it to finish and run again") from None
         return self._writer
 
+    @_reads_index
     def status_of(self, path: str, sha256: str) -> str:
         """What adding a file with this content would do: ``added``, ``replaced`` or ``skipped``.
 
@@ -402,6 +425,7 @@ class WhooshStore:
             out.append(Q.NumericRange("vnum", f.vmin, f.vmax))
         return out
 
+    @_reads_index
     def search(self, query: str, filters: SearchFilters | None = None, limit: int = 20) -> SearchResult:
         from whoosh import query as Q
         from whoosh import sorting
@@ -502,6 +526,7 @@ class WhooshStore:
         s = self._get_searcher()
         return [s.stored_fields(n).get("info") or {} for n in s.docs_for_query(Q.And(parts))]
 
+    @_reads_index
     def documents(self, department: str | None = None, year: int | None = None) -> list[Document]:
         """Stored Documents (full, as parsed), filtered by exact department and year."""
         s = self._get_searcher()
@@ -512,6 +537,7 @@ class WhooshStore:
                 docs.append(Document.from_dict(json.loads(zlib.decompress(blob["blob"]).decode("utf-8"))))
         return docs
 
+    @_reads_index
     def departments(self) -> dict[str, list[int]]:
         """Every department in the index with the years it has documents for."""
         out: dict[str, set[int]] = {}
@@ -523,6 +549,7 @@ class WhooshStore:
                     years.add(rec["year"])
         return {d: sorted(y) for d, y in sorted(out.items())}
 
+    @_reads_index
     def similar_indicators(self, name: str, limit: int = 50) -> list[dict[str, Any]]:
         """Past indicator records whose level3 resembles ``name``: level3, value, target, categories, year."""
         from whoosh import query as Q
@@ -543,6 +570,7 @@ class WhooshStore:
                         "department": f.get("department"), "project": f.get("project")})
         return out
 
+    @_reads_index
     def stats(self) -> dict[str, int]:
         recs = info = self._doc_records()
         return {"documents": len(recs),

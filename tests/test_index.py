@@ -213,6 +213,30 @@ def test_schema_version_mismatch_says_to_reingest(index_dir):
         open_store(index_dir)
 
 
+def test_a_truncated_segment_is_a_damaged_index_not_a_crash(index_dir):
+    from pathlib import Path
+
+    seg = next(Path(index_dir).glob("*.seg"))
+    seg.write_bytes(seg.read_bytes()[: seg.stat().st_size // 2])
+    for writable in (False, True, True):  # search/compare, then ingest twice: the lock was released
+        with pytest.raises(IndexError_, match="delete it and re-ingest") as info:
+            open_store(index_dir, writable=writable)
+        assert type(info.value) is IndexError_
+
+
+def test_damage_found_while_reading_is_an_index_error(store, monkeypatch):
+    # whoosh reads segments lazily: damage deep in a file shows up as EOFError/struct.error mid-search
+    def broken(*a, **k):
+        raise EOFError("Ran out of input")
+
+    store._drop_searcher()
+    monkeypatch.setattr(store.ix, "searcher", broken)
+    for call in (lambda: store.search("应急"), store.stats, store.departments, lambda: store.documents(),
+                 lambda: store.similar_indicators("培训"), lambda: store.status_of("x.txt", "f" * 64)):
+        with pytest.raises(IndexError_, match="damaged.*EOFError"):
+            call()
+
+
 def test_a_second_writer_is_refused(index_dir):
     first = open_store(index_dir, writable=True)
     try:

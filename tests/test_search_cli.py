@@ -201,3 +201,17 @@ def test_output_into_a_missing_folder_is_one_error(seed_index, tmp_path, fmt):
     assert r.exit_code == 1 and "Traceback" not in r.stderr
     assert r.stderr.startswith(f"错误 Error: {out}: [J000]") and len(r.stderr.splitlines()) == 1
     assert not out.parent.exists()
+
+
+def test_a_damaged_index_is_one_line_for_every_command(tmp_path):
+    index = tmp_path / "ix"
+    (tmp_path / "a.txt").write_text(TINY, encoding="utf-8")
+    assert run("ingest", tmp_path / "a.txt", "--index", index, "-q").exit_code == 0
+    seg = next(index.glob("*.seg"))
+    seg.write_bytes(seg.read_bytes()[:100])
+    (tmp_path / "b.txt").write_text(TINY.replace("2021", "2022"), encoding="utf-8")
+    for args in (["search", "演练"], ["compare", "--department", "承德市应急管理局", "--from", 2021, "--to", 2022],
+                 ["ingest", tmp_path / "b.txt", "-q"]):
+        r = CliRunner().invoke(cli, [str(a) for a in args] + ["--index", str(index)])
+        assert r.exit_code == 1 and "Aborted" not in r.output, args  # click's answer to a stray EOFError
+        assert r.stderr.splitlines() == [r.stderr.strip()] and "[I001]" in r.stderr and "re-ingest" in r.stderr
