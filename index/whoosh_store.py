@@ -257,9 +257,6 @@ class WhooshStore:
         except OSError as e:
             raise IndexError_(f"无法创建索引目录 cannot create the index directory: {e.strerror or e}",
                               where=d) from None
-        if any(not n.startswith(".") for n in os.listdir(d)):
-            raise IndexError_(f"目录非空 {d} is not empty and holds no jixiao index; choose an empty or new "
-                              f"directory for --index")
         storage = FileStorage(d)
         # create_index wipes an existing index's files: hold whoosh's write lock so a concurrent
         # ingest that created it a moment ago is not clobbered.
@@ -268,8 +265,14 @@ class WhooshStore:
             raise IndexLockedError(f"另一个入库进程正在创建索引 another process is creating the index at {d}")
         try:
             if not windex.exists_in(d):
-                storage.create_index(build_schema())
+                # checked under the lock: a concurrent creation leaves only lock files (and ours) here
+                ours = {"MAIN_WRITELOCK", INGEST_LOCK, VERSION_FILE}
+                if any(not n.startswith(".") and n not in ours for n in os.listdir(d)):
+                    raise IndexError_(f"目录非空 {d} is not empty and holds no jixiao index; choose an empty or new "
+                                      f"directory for --index")
+                # the version first: a reader that sees the new index also sees its version
                 Path(d, VERSION_FILE).write_text(json.dumps({"schema_version": SCHEMA_VERSION}), encoding="utf-8")
+                storage.create_index(build_schema())
         finally:
             lock.release()
 

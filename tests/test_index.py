@@ -205,6 +205,24 @@ def test_refuses_to_create_in_a_non_empty_directory(tmp_path):
     assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine"
 
 
+def test_a_concurrent_creation_is_locked_not_a_non_empty_directory(tmp_path):
+    # Two first ingests at once: the second saw the first's lock file and said "not empty, choose
+    # another directory" instead of "another ingest is running".
+    from whoosh.filedb.filestore import FileStorage
+
+    d = tmp_path / "ix"
+    d.mkdir()
+    lock = FileStorage(str(d)).lock("MAIN_WRITELOCK")
+    assert lock.acquire(False)
+    try:
+        with pytest.raises(IndexLockedError, match="creating"):
+            open_store(str(d), create=True, writable=True)
+    finally:
+        lock.release()
+    with open_store(str(d), create=True, writable=True) as st:  # a leftover lock file is no obstacle
+        assert st.add_document(make_doc()).status == "added"
+
+
 def test_schema_version_mismatch_says_to_reingest(index_dir):
     from pathlib import Path
 
