@@ -64,6 +64,7 @@ def run_ingest(paths, index_dir: str, *, year=None, region=None, department=None
     emit = (lambda line: bar.console.print(line, markup=False, highlight=False)) if bar else \
         (lambda line: print(line, file=err))
     duplicates: list[tuple[Path, str]] = []  # skipped: the same content is indexed under another path
+    writing = False  # inside add_document: a Ctrl-C there leaves whoosh's writer half-updated
 
     def ingest_one(path: Path, sha: str | None = None) -> int:
         """Index one file; the number of records written (0 when skipped or failed)."""
@@ -77,7 +78,14 @@ def run_ingest(paths, index_dir: str, *, year=None, region=None, department=None
                 return 0
             doc = parser.parse(path)
             doc.source.sha256 = sha  # the index identifies a file by its bytes
-            res = store.add_document(doc, commit=False)
+            nonlocal writing
+            writing = True
+            try:
+                res = store.add_document(doc, commit=False)
+            except Exception as e:  # whoosh's writer may hold part of this document: commit nothing more
+                raise IndexError_(f"无法写入索引 cannot add the file to the index ({type(e).__name__}: {e}); "
+                                  f"files since the last commit were not indexed, run again", where=str(path)) from e
+            writing = False
         except (KeyboardInterrupt, SystemExit, IndexError_):
             raise  # a damaged or locked index is not this file's fault: stop the batch
         except Exception as e:  # noqa: BLE001 - every failure is reported per file
@@ -99,7 +107,12 @@ def run_ingest(paths, index_dir: str, *, year=None, region=None, department=None
             for i, path in enumerate(files):
                 if bar:
                     bar.update(bar.task_ids[0], completed=i, description=_short(path))
-                written = ingest_one(path)
+                try:
+                    written = ingest_one(path)
+                except KeyboardInterrupt:
+                    if not writing:  # struck while parsing: keep the files finished before it
+                        store.commit()
+                    raise
                 pending_files += written > 0
                 pending_recs += written
                 if pending_files >= BATCH_FILES or pending_recs >= BATCH_RECORDS:

@@ -370,7 +370,9 @@ class WhooshStore:
         return self
 
     def __exit__(self, exc_type, exc, tb):
-        if exc_type is not None and exc_type is not KeyboardInterrupt:
+        # Any exception, Ctrl-C included, drops uncommitted writes: it may have struck inside a
+        # whoosh add_document, and committing that half-updated writer corrupts the index.
+        if exc_type is not None:
             self.cancel()
         self.close()
 

@@ -215,3 +215,57 @@ def test_a_damaged_index_is_one_line_for_every_command(tmp_path):
         r = CliRunner().invoke(cli, [str(a) for a in args] + ["--index", str(index)])
         assert r.exit_code == 1 and "Aborted" not in r.output, args  # click's answer to a stray EOFError
         assert r.stderr.splitlines() == [r.stderr.strip()] and "[I001]" in r.stderr and "re-ingest" in r.stderr
+
+
+def _tiny_docs(folder: Path, n: int) -> Path:
+    folder.mkdir()
+    for i in range(n):
+        (folder / f"d{i}.txt").write_text(TINY.replace("4次", f"{i + 1}次"), encoding="utf-8")
+    return folder
+
+
+def test_ctrl_c_inside_a_write_keeps_the_index_whole_and_a_rerun_completes(tmp_path, monkeypatch):
+    # A Ctrl-C landing inside whoosh's add_document used to be committed on the way out: half a
+    # document in the index, or a segment that no longer opened (IndexError, zlib errors).
+    from whoosh.writing import SegmentWriter
+
+    from jixiao.index.ingest import run_ingest
+    from jixiao.pipeline.enrich import Parser
+
+    docs, index = _tiny_docs(tmp_path / "docs", 3), str(tmp_path / "ix")
+    real, calls = SegmentWriter.add_document, []
+
+    def interrupted(self, **fields):
+        calls.append(fields.get("kind"))
+        if len(calls) == 5:  # the second file's second record
+            raise KeyboardInterrupt
+        return real(self, **fields)
+
+    monkeypatch.setattr(SegmentWriter, "add_document", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run_ingest([docs], index, progress=False, out=io.StringIO(), parser=Parser(classify=False))
+    monkeypatch.setattr(SegmentWriter, "add_document", real)
+    assert search(index, "*", "--limit", 0)["total"] == 0  # the uncommitted batch is dropped whole
+    out = io.StringIO()
+    assert run_ingest([docs], index, progress=False, out=out, parser=Parser(classify=False))
+    assert "新增 added 3" in out.getvalue()
+    assert sorted(h["value"] for h in search(index, "应急演练次数")["hits"]) == ["1次", "2次", "3次"]
+
+
+def test_ctrl_c_while_parsing_keeps_the_files_already_done(tmp_path):
+    from jixiao.index.ingest import run_ingest
+    from jixiao.pipeline.enrich import Parser
+
+    class Interrupted(Parser):
+        def parse(self, path):
+            if path.name == "d2.txt":
+                raise KeyboardInterrupt
+            return super().parse(path)
+
+    docs, index = _tiny_docs(tmp_path / "docs", 3), str(tmp_path / "ix")
+    with pytest.raises(KeyboardInterrupt):
+        run_ingest([docs], index, progress=False, out=io.StringIO(), parser=Interrupted(classify=False))
+    assert sorted(h["value"] for h in search(index, "应急演练次数")["hits"]) == ["1次", "2次"]
+    out = io.StringIO()
+    assert run_ingest([docs], index, progress=False, out=out, parser=Parser(classify=False))
+    assert "新增 added 1, 替换 replaced 0, 跳过 skipped 2" in out.getvalue()
