@@ -66,8 +66,9 @@ def print_table(rows: Sequence[Sequence[Any]], columns: Sequence[str], title: st
     natural = sum(max(w, cell_len(str(c))) for w, c in zip(widest, columns)) + 3 * len(columns) + 1
     if compact is None:
         compact = natural > width
+    # document text is data: "[/]" or "[b]" must not be read as rich markup, nor ":100:" as an emoji
     console = Console(file=file, soft_wrap=False, width=width, force_terminal=False,
-                      no_color=not file.isatty())
+                      no_color=not file.isatty(), markup=False, emoji=False)
     if compact:  # borders cost 3 columns each: drop them rather than break every cell
         table = Table(title=title, header_style="bold", box=box.SIMPLE_HEAD, show_edge=False,
                       pad_edge=False, collapse_padding=True)

@@ -157,7 +157,7 @@ def _progress(total: int, err):
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    bar = Progress(TextColumn("{task.description:<40}"), BarColumn(), MofNCompleteColumn(),
+    bar = Progress(TextColumn("{task.description:<40}", markup=False), BarColumn(), MofNCompleteColumn(),
                    TimeRemainingColumn(), console=Console(file=err), transient=True)
     bar.add_task("", total=total)
     bar.start()

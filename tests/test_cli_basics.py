@@ -95,6 +95,19 @@ def test_empty_columns_can_be_dropped():
     assert "实际完成值" not in buf.getvalue() and "装备数量" in buf.getvalue()
 
 
+def test_cells_are_text_not_rich_markup():
+    import io
+
+    from jixiao.output import print_table
+
+    # "[/]" raised rich's MarkupError (a traceback for extract/classify/suggest --format table);
+    # "[b]" vanished as bold and ":100:" became an emoji
+    cells = ["[/]培训", "[b]x[/b]", "比例:100:1"]
+    buf = io.StringIO()
+    print_table([[c] for c in cells], ["[/] 指标"], file=buf, width=80)
+    assert all(c in buf.getvalue() for c in cells + ["[/] 指标"])
+
+
 def test_terminal_width_follows_columns(monkeypatch):
     from jixiao.output import terminal_width
 
