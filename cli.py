@@ -17,6 +17,8 @@ from jixiao import __version__
 from jixiao.errors import JixiaoError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+# 绩效 targets exist from about 2000; anything far outside is a typo (and overflows the index's year field)
+YEAR = click.IntRange(1900, 2100)
 
 
 class HelpFormatter(click.HelpFormatter):
@@ -88,7 +90,7 @@ def model_option(fn):
 
 def metadata_options(fn):
     for opt in reversed([
-        click.option("--year", type=int, default=None, help="年度 override the inferred year."),
+        click.option("--year", type=YEAR, default=None, help="年度 override the inferred year."),
         click.option("--region", default=None, help="地区 override the inferred region."),
         click.option("--department", default=None, help="部门 override the inferred department."),
     ]):
@@ -260,7 +262,8 @@ def classify(fmt, taxonomy, model_path):
 @cli.command()
 @click.argument("name")
 @click.option("--value", default=None, help="拟定指标值 the value being drafted, e.g. ≥95%.")
-@click.option("--top", default=3, show_default=True, help="候选类别数 number of categories shown.")
+@click.option("--top", default=3, type=click.IntRange(min=1), show_default=True,
+              help="候选类别数 number of categories shown.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
               help="输出格式 output format.")
 @index_option
@@ -356,9 +359,9 @@ def ingest(paths, index_dir, year, region, department, model_path, quiet):
 @cli.command()
 @click.argument("query")
 @index_option
-@click.option("--year", type=int, default=None, help="年度 only this year.")
-@click.option("--from", "year_from", type=int, default=None, help="起始年度 from this year.")
-@click.option("--to", "year_to", type=int, default=None, help="截止年度 up to this year.")
+@click.option("--year", type=YEAR, default=None, help="年度 only this year.")
+@click.option("--from", "year_from", type=YEAR, default=None, help="起始年度 from this year.")
+@click.option("--to", "year_to", type=YEAR, default=None, help="截止年度 up to this year.")
 @click.option("--department", default=None, help="部门 department (substring match).")
 @click.option("--region", default=None, help="地区 region (substring match).")
 @click.option("--level1", default=None, help="一级指标 first-level category.")
@@ -367,7 +370,7 @@ def ingest(paths, index_dir, year, region, department, model_path, quiet):
 @click.option("--min", "vmin", type=float, default=None,
               help="目标数值下限 minimum target number (95 for 95%, 10000 for 1万份).")
 @click.option("--max", "vmax", type=float, default=None, help="目标数值上限 maximum target number.")
-@click.option("--limit", default=20, show_default=True, help="最多条数 maximum hits.")
+@click.option("--limit", default=20, type=click.IntRange(min=0), show_default=True, help="最多条数 maximum hits.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx"]), default="table",
               show_default=True, help="输出格式 output format (xlsx needs -o).")
 @click.option("-o", "--output", "out_path", type=click.Path(dir_okay=False), default=None,
@@ -399,8 +402,8 @@ def search(query, index_dir, year, year_from, year_to, department, region, level
 
 @cli.command()
 @click.option("--department", required=True, help="部门 department (name or unique substring).")
-@click.option("--from", "year_from", type=int, required=True, help="基准年度 the earlier year.")
-@click.option("--to", "year_to", type=int, required=True, help="对比年度 the later year.")
+@click.option("--from", "year_from", type=YEAR, required=True, help="基准年度 the earlier year.")
+@click.option("--to", "year_to", type=YEAR, required=True, help="对比年度 the later year.")
 @index_option
 @click.option("--format", "fmt", type=click.Choice(["json", "md", "html", "csv", "xlsx"]), default="md",
               show_default=True, help="报告格式 report format: md/html to read, xlsx/csv for Excel, json for scripts.")

@@ -166,6 +166,9 @@ def run_search(index_dir: str, query: str, *, year=None, year_from=None, year_to
         raise JixiaoError("--format xlsx 需要 -o FILE (an Excel file cannot go to the terminal)")
     if year_from is not None and year_to is not None and year_from > year_to:
         raise QueryError(f"--from {year_from} is after --to {year_to}")
+    for name, v in (("--min", vmin), ("--max", vmax)):
+        if v is not None and v != v:
+            raise QueryError(f"{name} nan is not a number")
     if vmin is not None and vmax is not None and vmin > vmax:
         raise QueryError(f"--min {vmin:g} is above --max {vmax:g}")
     filters = SearchFilters(year=year, year_from=year_from, year_to=year_to, department=department,

@@ -269,3 +269,16 @@ def test_ctrl_c_while_parsing_keeps_the_files_already_done(tmp_path):
     out = io.StringIO()
     assert run_ingest([docs], index, progress=False, out=out, parser=Parser(classify=False))
     assert "新增 added 1, 替换 replaced 0, 跳过 skipped 2" in out.getvalue()
+
+
+@pytest.mark.parametrize("args, code, says", [
+    (["--year", "99999999999"], 2, "1900<=x<=2100"),  # overflowed whoosh's 32-bit year: "index damaged"
+    (["--from", "-5"], 2, "1900<=x<=2100"),
+    (["--limit", "-1"], 2, "x>=0"),  # silently no hits
+    (["--min", "nan"], 1, "--min nan is not a number"),  # silently no hits
+    (["--min", "5", "--max", "1"], 1, "--min 5 is above --max 1"),
+    (["--from", "2022", "--to", "2021"], 1, "--from 2022 is after --to 2021"),
+])
+def test_bad_filter_values(seed_index, args, code, says):
+    r = run("search", "演练", "--index", seed_index, *args)
+    assert r.exit_code == code and says in r.stderr and "damaged" not in r.stderr
