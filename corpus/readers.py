@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import stat
 from pathlib import Path
 
 from jixiao.corpus.blocks import RawDocument
@@ -23,6 +24,25 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def check_file(path: str | Path) -> int:
+    """The size of a regular file within MAX_BYTES; a ReadError subclass otherwise.
+
+    A pipe or a device (``x.txt -> /dev/zero``) would block or read forever.
+    """
+    p = Path(path)
+    try:
+        st = p.stat()
+    except OSError as e:
+        raise ReadError(f"无法读取 cannot read: {e.strerror or e}", where=str(p)) from None
+    if not stat.S_ISREG(st.st_mode):
+        what = "a folder" if stat.S_ISDIR(st.st_mode) else "a pipe, socket or device"
+        raise ReadError(f"不是普通文件 not a regular file: it is {what}", where=str(p))
+    if st.st_size > MAX_BYTES:
+        raise TooLargeError(f"文件过大 file is {st.st_size / 2**20:.0f} MB, limit {MAX_BYTES // 2**20} MB",
+                            where=str(p))
+    return st.st_size
+
+
 def read(path: str | Path) -> RawDocument:
     """Read ``path`` by its extension. Raises a ReadError subclass naming the problem."""
     p = Path(path)
@@ -33,13 +53,14 @@ def read(path: str | Path) -> RawDocument:
         raise UnsupportedFormatError(
             f"不支持的文件类型 unsupported file type '{ext or '(none)'}'; jixiao reads "
             f"{' '.join(SUPPORTED)}", where=str(p))
+    check_file(p)
     try:
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise TooLargeError(f"文件过大 file is {size / 2**20:.0f} MB, limit {MAX_BYTES // 2**20} MB", where=str(p))
-        data = p.read_bytes()
+        with open(p, "rb") as f:
+            data = f.read(MAX_BYTES + 1)  # a file still growing cannot slip past the limit
     except OSError as e:
         raise ReadError(f"无法读取 cannot read: {e.strerror or e}", where=str(p)) from None
+    if len(data) > MAX_BYTES:
+        raise TooLargeError(f"文件过大 file is over the limit of {MAX_BYTES // 2**20} MB", where=str(p))
     if ext in (".txt", ".text", ".csv"):
         from jixiao.corpus.text import read_text
 

@@ -21,6 +21,9 @@ BATCH_RECORDS = 20_000
 
 
 def file_sha256(path: Path) -> str:
+    from jixiao.corpus.readers import check_file
+
+    check_file(path)  # never hash a pipe or device (it blocks or never ends)
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):

@@ -95,3 +95,22 @@ def test_taxonomy_option_maps_stated_categories(seed_path):
     assert cost and all(i["level2"] == "成本指标" and i["level2_raw"] == "成本指标" for i in cost)
     assert all(i["category"] == {"level1": "成本指标", "level2": "经济成本指标", "source": "document",
                                  "confidence": 1.0} for i in cost)
+
+
+def test_pipes_and_devices_named_like_documents_are_refused_not_read_forever(tmp_path):
+    import os
+
+    import pytest
+
+    if not hasattr(os, "mkfifo") or not os.path.exists("/dev/zero"):
+        pytest.skip("needs a POSIX system")
+    os.mkfifo(tmp_path / "pipe.txt")  # reading it blocked forever
+    (tmp_path / "zero.txt").symlink_to("/dev/zero")  # reading it filled memory
+    (tmp_path / "ok.txt").write_text(TABLE, encoding="utf-8")
+    result = run(str(tmp_path / "pipe.txt"), str(tmp_path / "zero.txt"), str(tmp_path / "ok.txt"))
+    assert result.exit_code == 1 and len(result.stdout.splitlines()) == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2 and all("[R001]" in ln and "not a regular file" in ln for ln in lines)
+    r = CliRunner().invoke(cli, ["ingest", str(tmp_path / "pipe.txt"), str(tmp_path / "ok.txt"),
+                                 "--index", str(tmp_path / "ix"), "-q"])
+    assert r.exit_code == 1 and "pipe.txt: [R001]" in r.stderr and "新增 added 1" in r.stdout
