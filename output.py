@@ -66,9 +66,17 @@ def print_table(rows: Sequence[Sequence[Any]], columns: Sequence[str], title: st
     natural = sum(max(w, cell_len(str(c))) for w, c in zip(widest, columns)) + 3 * len(columns) + 1
     if compact is None:
         compact = natural > width
+    class PipeConsole(Console):
+        def on_broken_pipe(self) -> None:  # `| head`: exit 0 like every other output, not rich's exit 1
+            try:
+                super().on_broken_pipe()  # points stdout at /dev/null so the exit flush stays quiet
+            except (SystemExit, OSError, ValueError):  # ValueError/OSError: a stdout without a descriptor
+                pass
+            raise BrokenPipeError
+
     # document text is data: "[/]" or "[b]" must not be read as rich markup, nor ":100:" as an emoji
-    console = Console(file=file, soft_wrap=False, width=width, force_terminal=False,
-                      no_color=not file.isatty(), markup=False, emoji=False)
+    console = PipeConsole(file=file, soft_wrap=False, width=width, force_terminal=False,
+                          no_color=not file.isatty(), markup=False, emoji=False)
     if compact:  # borders cost 3 columns each: drop them rather than break every cell
         table = Table(title=title, header_style="bold", box=box.SIMPLE_HEAD, show_edge=False,
                       pad_edge=False, collapse_padding=True)

@@ -108,6 +108,19 @@ def test_cells_are_text_not_rich_markup():
     assert all(c in buf.getvalue() for c in cells + ["[/] 指标"])
 
 
+def test_a_table_cut_short_by_head_exits_0_like_other_output(seed_path):
+    import subprocess
+    import sys
+
+    # rich answers a broken pipe with exit status 1: `jixiao parse --format table | head` "failed"
+    p = subprocess.Popen([sys.executable, "-m", "jixiao", "parse", "--no-classify", "--format", "table",
+                          *[str(seed_path)] * 8],  # one table per project, far more than a pipe holds
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p.stdout.readline()
+    p.stdout.close()
+    assert p.wait(timeout=60) == 0 and p.stderr.read() == b""
+
+
 def test_terminal_width_follows_columns(monkeypatch):
     from jixiao.output import terminal_width
 
