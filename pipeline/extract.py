@@ -16,6 +16,7 @@ reference > quantity.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from decimal import Decimal
 
 from jixiao.document import NarrativeTarget, Target
@@ -479,13 +480,24 @@ def _quantities(t: str, out: list, strict: bool, cell: bool = False) -> None:
 
 
 def _select(cands: list) -> list:
-    """Best non-overlapping candidates (higher priority, then longer), in text order."""
+    """Best non-overlapping candidates (higher priority, then longer), in text order.
+
+    ``taken`` stays sorted by (start, end); being disjoint, its ends then rise too, so the one taken
+    span that can overlap a candidate is the last starting before the candidate ends (a bisection:
+    checking every taken span made a long line quadratic, 19 s for 660 KB).
+    """
     cands.sort(key=lambda c: (-c.prio, -(c.end - c.start), c.start))
     taken: list = []
+    keys: list[tuple[int, int]] = []
+    starts: list[int] = []
     for c in cands:
-        if all(c.end <= o.start or c.start >= o.end for o in taken):
-            taken.append(c)
-    taken.sort(key=lambda c: c.start)
+        i = bisect_left(starts, c.end)
+        if i and taken[i - 1].end > c.start:
+            continue
+        j = bisect_right(keys, (c.start, c.end))
+        taken.insert(j, c)
+        keys.insert(j, (c.start, c.end))
+        starts.insert(j, c.start)
     return taken
 
 
