@@ -195,6 +195,8 @@ def run_train(paths: list[str], out_path: str, *, include_bundled: bool = True, 
 
     out = out or sys.stdout
     doc_rows, nfiles, failures = document_rows(paths, err=err)
+    if paths and not nfiles and not failures:  # like parse/ingest: PATHS that hold no document are a mistake
+        raise ReadError(f"没有可训练的文件 no .txt/.docx/.xlsx/.pdf/.jsonl files found in {' '.join(map(str, paths))}")
     rows = list(doc_rows)
     if include_bundled:
         rows += bundled_rows()

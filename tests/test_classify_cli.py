@@ -235,3 +235,14 @@ def test_scores_macro_f1_by_hand():
     assert s["accuracy"] == 0.5
     # a: p=1 r=.5 f=.667; b: p=1/3 r=1 f=.5; c: 0 → macro (0.6667+0.5+0)/3
     assert s["macro_f1"] == pytest.approx((2 / 3 + 0.5) / 3, abs=1e-3)
+
+
+def test_train_on_a_folder_without_documents_is_an_error(tmp_path):
+    from click.testing import CliRunner
+
+    from jixiao.cli import cli
+
+    r = CliRunner().invoke(cli, ["train", str(tmp_path), "-o", str(tmp_path / "m.skops")])
+    assert r.exit_code == 1
+    assert "no .txt/.docx/.xlsx/.pdf/.jsonl files" in r.output
+    assert not (tmp_path / "m.skops").exists()

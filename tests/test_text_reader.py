@@ -147,3 +147,16 @@ def test_read_text_skips_the_provenance_header_but_keeps_it_as_a_hint():
     assert raw.blocks == [Paragraph("绩效目标表")]
     assert provenance(raw.text) == {"source": "http://example", "year": "2024 (probable)"}
     assert raw.encoding == "utf-8" and len(raw.sha256) == 64 and raw.format == "txt"
+
+
+def test_oversized_text_file_is_refused_before_reading(tmp_path, monkeypatch):
+    """A text file over the limit is one R006 error; the bytes are never decoded (sparse file: no disk cost)."""
+    from jixiao.corpus import readers
+    from jixiao.errors import TooLargeError
+
+    big = tmp_path / "huge.txt"
+    with open(big, "wb") as f:
+        f.truncate(readers.MAX_TEXT_BYTES + 1)
+    with pytest.raises(TooLargeError) as info:
+        readers.read(big)
+    assert "[R006]" in str(info.value) and "huge.txt" in str(info.value)
