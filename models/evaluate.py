@@ -48,6 +48,8 @@ def run_evaluate(paths: list[str], *, model_path: str | None = None, taxonomy: s
     out = out or sys.stdout
     rows, nfiles, failures = document_rows(paths, err=err)
     if not rows:
+        if failures and not nfiles:  # each bad file was already named on stderr
+            raise ReadError(f"没有可评估的文件 none of the {len(failures)} file(s) could be read")
         raise ReadError("no rows with a stated second-level category (二级指标) to evaluate against",
                         where=", ".join(map(str, paths))[:200])
     tax = load_taxonomy()
