@@ -26,11 +26,10 @@ from dataclasses import dataclass, field
 from jixiao.corpus import metadata as meta_mod
 from jixiao.corpus.blocks import Paragraph, RawDocument, Table
 from jixiao.document import Document, Indicator, Project, ScheduleItem, Section, Source
+from jixiao.pipeline.segment import t2s_table
 
-# Labels and headers only (never output text): traditional → simplified for the characters they use.
-_T2S = str.maketrans(dict(zip(
-    "級標屬號績質數時產滿經濟會態續響務對實際內說類單權資項稱預總額財編碼門評價體備註據確準設計劃進達構與響益義個萬億",
-    "级标属号绩质数时产满经济会态续响务对实际内说类单权资项称预总额财编码门评价体备注据确准设计划进达构与响益义个万亿")))
+# Labels and headers only (never output text) are folded to simplified characters for matching.
+_T2S = t2s_table()
 _WS = re.compile(r"\s+")
 _SCORE = re.compile(r"[（(]\s*\d+(?:\.\d+)?\s*分?\s*[）)]")
 _ENUM = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]+[）)、.．]|[①-⑩])\s*")

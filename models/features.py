@@ -16,31 +16,12 @@ from __future__ import annotations
 
 import re
 
+from jixiao.pipeline.segment import FULLWIDTH, t2s_table
+
 # -- text normalization ------------------------------------------------------------------------
 
-_FULLWIDTH = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)}
-_FULLWIDTH[0x3000] = 0x20
-
-def _load_t2s() -> dict[int, int]:
-    """Traditional → simplified character table (``data/t2s.txt``), plus full-width folding.
-
-    Some regions and indicator libraries publish in traditional script; the model is trained on
-    simplified names, so names are folded before any feature is taken.
-    """
-    from importlib import resources
-
-    table = dict(_FULLWIDTH)
-    text = (resources.files("jixiao.models") / "data" / "t2s.txt").read_text(encoding="utf-8")
-    for line in text.splitlines():
-        if line.startswith("#"):
-            continue
-        for pair in line.split():
-            if len(pair) == 2:
-                table[ord(pair[0])] = ord(pair[1])
-    return table
-
-
-_T2S = _load_t2s()
+# Full-width folding first, then traditional → simplified (the shared table of pipeline/segment.py).
+_T2S = {**FULLWIDTH, **t2s_table()}
 
 _PLACEHOLDER = re.compile(r"[（(]?\s*[≥≤><=]*\s*\*{2,}\s*([^\s()（）*]{0,4})\s*[)）]?")
 _SCORE = re.compile(r"[（(]\s*\d+(?:\.\d+)?\s*分\s*[）)]")

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from jixiao.pipeline.segment import t2s_table
+
 CN_DIGITS = {
     "零": 0, "〇": 0, "○": 0, "一": 1, "壹": 1, "幺": 1, "二": 2, "贰": 2, "两": 2, "俩": 2,
     "三": 3, "叁": 3, "四": 4, "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6, "七": 7, "柒": 7,
@@ -24,14 +26,12 @@ CN_DIG = "".join(CN_DIGITS)
 CN_MAG = "".join(SMALL_UNITS) + "".join(BIG_UNITS)
 
 # Same-length character map: full-width ASCII (except the Chinese comma "，", which separates
-# clauses and must never glue 100，200 into one number), look-alike symbols, and the traditional
-# forms of numeral, unit and comparator characters seen in real documents.
+# clauses and must never glue 100，200 into one number), look-alike symbols, and traditional →
+# simplified (the shared table of pipeline/segment.py; 萬億兩點 … are numerals and units here).
 _FOLD = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F) if i != 0xFF0C}
 _FOLD[0x3000] = 0x20
-_FOLD.update({ord(a): ord(b) for a, b in zip(
-    "≧≦﹪﹤﹥萬億兩倆點負幾貳參陸個餘對雙時週號內達於為過較減與規準費補資預數實際臺輛項場張條種處間組隊噸畝頭隻筆門節學級標歲類單價額務劃錢長還費項輪億層戶齊滿運維營總統",
-    "≥≤%<>万亿两俩点负几贰叁陆个余对双时周号内达于为过较减与规准费补资预数实际台辆项场张条种处间组队吨亩头只笔门节学级标岁类单价额务划钱长还费项轮亿层户齐满运维营总统"
-)})
+_FOLD.update(t2s_table())
+_FOLD.update({ord(a): ord(b) for a, b in zip("≧≦﹪﹤﹥參", "≥≤%<>叁")})  # 參 is the 大写 3 here
 
 _ARABIC = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
 # One numeral span: a sign, then Arabic literals and Chinese digits/magnitudes, with 点 decimals,

@@ -14,13 +14,35 @@ import unicodedata
 from importlib import resources
 from pathlib import Path
 
-_FULLWIDTH = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)}
-_FULLWIDTH[0x3000] = 0x20  # ideographic space
+FULLWIDTH = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)}
+FULLWIDTH[0x3000] = 0x20  # ideographic space
+
+
+@functools.lru_cache(maxsize=1)
+def t2s_table() -> dict[int, int]:
+    """Traditional → simplified, one character to one (``data/t2s.txt``), for ``str.translate``.
+
+    Some regions and indicator libraries publish in traditional script; labels, names and values
+    are folded with this before matching. Same length, so offsets stay valid.
+    """
+    table: dict[int, int] = {}
+    text = (resources.files("jixiao.pipeline") / "data" / "t2s.txt").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line.startswith("#"):
+            continue
+        for pair in line.split():
+            if len(pair) == 2:
+                table[ord(pair[0])] = ord(pair[1])
+    return table
+
+
+def to_simplified(text: str) -> str:
+    return text.translate(t2s_table())
 
 
 def fold_width(text: str) -> str:
     """Full-width ASCII (４次, ９５％) → half-width (4次, 95%)."""
-    return text.translate(_FULLWIDTH)
+    return text.translate(FULLWIDTH)
 
 
 def normalize_text(text: str) -> str:
