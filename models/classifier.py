@@ -20,7 +20,7 @@ import json
 import math
 import sys
 from collections import Counter
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -342,6 +342,8 @@ def _parse_line(line: str, lineno: int) -> dict:
         for k in ("value", "description"):
             if obj.get(k) is not None and not isinstance(obj[k], str):
                 obj[k] = str(obj[k])
+        if obj.get("level1") is not None and not isinstance(obj["level1"], str):
+            raise ValueError(f"line {lineno}: \"level1\" must be a string such as \"产出指标\"")
         return obj
     if "\t" in s:  # "name<TAB>value" plain lines
         name, value = s.split("\t", 1)
@@ -381,7 +383,7 @@ def classify_lines(stdin, stdout, *, fmt: str = "jsonl", taxonomy: str | None = 
                 res = {"line": lineno, "error": err, "level1": None, "level2": None, "confidence": None,
                        "alternatives": []}
             else:
-                res = _result(next(preds), tax, version, it)
+                res = labelled(next(preds), tax, version, it.get("level3") or "")
                 done += 1
             if fmt == "jsonl":
                 stdout.write(dumps(res) + "\n")
@@ -415,16 +417,16 @@ def classify_lines(stdin, stdout, *, fmt: str = "jsonl", taxonomy: str | None = 
     return done
 
 
-def _result(pred: dict, tax, version: str, item: dict) -> dict:
-    text = item.get("level3") or ""
-    l1, l2 = tax.label(pred["id"], version, text)
-    alts = []
-    for a in pred["alternatives"]:
-        a1, a2 = tax.label(a["id"], version, text)
-        alts.append({"level1": a1, "level2": a2, "p": a["p"]})
-    return {"level1": l1, "level2": l2, "confidence": pred["confidence"], "alternatives": alts}
+def labelled(pred: dict, tax, version: str, text: str = "") -> dict:
+    """Contract §1 result in ``version``; ids that map to the same printed label pool their p.
 
-
-def rows_from_iterable(lines: Iterable[str]) -> list[dict]:
-    """Parse classify input lines (JSON or plain) into items; bad lines raise ValueError."""
-    return [_parse_line(s, i) for i, s in enumerate(lines, 1) if s.strip()]
+    (cz2021 has no 可持续影响: 可持续影响 and 社会效益 both print as 社会效益指标 there.)
+    """
+    pooled: dict[tuple, float] = {}
+    for a in [{"id": pred["id"], "p": pred["confidence"]}] + list(pred["alternatives"]):
+        label = tax.label(a["id"], version, text)
+        pooled[label] = pooled.get(label, 0.0) + float(a["p"])
+    ((l1, l2), conf), *rest = pooled.items()  # the prediction's own label first, as the model chose it
+    alts = [{"level1": a1, "level2": a2, "p": round(p, 4)}
+            for (a1, a2), p in sorted(rest, key=lambda kv: -kv[1])]
+    return {"level1": l1, "level2": l2, "confidence": round(conf, 4), "alternatives": alts}

@@ -1,7 +1,8 @@
 """Chinese segmentation with a private ``jieba.Tokenizer`` and the domain user dictionary.
 
-Never touches jieba's global tokenizer (``jieba.dt``): the classifier, the index analyzer and the
-tests each get a ``Segmenter`` whose dictionary cannot leak into another's.
+Never touches jieba's global tokenizer (``jieba.dt``): the classifier, the index analyzer and
+``compare`` share one ``default_segmenter()`` per process, and a ``Segmenter`` built with another
+dictionary (as the tests do) cannot leak into it.
 """
 
 from __future__ import annotations
@@ -9,8 +10,6 @@ from __future__ import annotations
 import functools
 import logging
 import os
-import re
-import unicodedata
 from importlib import resources
 from pathlib import Path
 
@@ -36,18 +35,9 @@ def t2s_table() -> dict[int, int]:
     return table
 
 
-def to_simplified(text: str) -> str:
-    return text.translate(t2s_table())
-
-
 def fold_width(text: str) -> str:
     """Full-width ASCII (４次, ９５％) → half-width (4次, 95%)."""
     return text.translate(FULLWIDTH)
-
-
-def normalize_text(text: str) -> str:
-    """NFKC-free light normalization used before segmenting: width folding, collapsed spaces."""
-    return re.sub(r"\s+", " ", fold_width(text)).strip()
 
 
 def user_dict_path() -> Path:
@@ -69,8 +59,6 @@ class Segmenter:
     def __init__(self, user_dict: Path | None = None):
         import jieba
 
-        # A cache that cannot be written is harmless, but jieba logs that with a traceback on stderr.
-        jieba.setLogLevel(logging.CRITICAL)
         self.user_dict = Path(user_dict) if user_dict else user_dict_path()
         tk = jieba.Tokenizer()
         # jieba's default cache lives in the shared temp dir and is trusted blindly; keep ours private,
@@ -81,9 +69,17 @@ class Segmenter:
         except OSError:
             pass
         tk.tmp_dir = str(cdir)
-        tk.initialize()
-        if self.user_dict.exists():
-            tk.load_userdict(str(self.user_dict))
+        # jieba logs its start-up (and an unwritable cache, with a traceback) on stderr; silence its
+        # logger only while we initialize, so other jieba users in the process keep their setting.
+        log = jieba.default_logger
+        level = log.level
+        log.setLevel(logging.CRITICAL)
+        try:
+            tk.initialize()
+            if self.user_dict.exists():
+                tk.load_userdict(str(self.user_dict))
+        finally:
+            log.setLevel(level)
         self.tokenizer = tk
 
     def cut(self, text: str, search: bool = False) -> list[str]:
@@ -106,6 +102,3 @@ def default_segmenter() -> Segmenter:
     """The process-wide segmenter with the bundled dictionary (built once, never mutated)."""
     return Segmenter()
 
-
-def is_cjk(ch: str) -> bool:
-    return "CJK" in unicodedata.name(ch, "")

@@ -246,3 +246,33 @@ def test_train_on_a_folder_without_documents_is_an_error(tmp_path):
     assert r.exit_code == 1
     assert "no .txt/.docx/.xlsx/.pdf/.jsonl files" in r.output
     assert not (tmp_path / "m.skops").exists()
+
+
+def test_classify_rejects_a_non_string_level1_in_one_line():
+    from click.testing import CliRunner
+
+    from jixiao.cli import cli
+
+    r = CliRunner().invoke(cli, ["classify"], input='{"level3": "培训人次", "level1": ["产出指标"]}\n培训人次\n')
+    assert r.exit_code == 1
+    assert "level1" in r.output and "Traceback" not in r.output
+    lines = [json.loads(x) for x in r.stdout.splitlines()]
+    assert lines[0]["level2"] is None and lines[1]["level2"] == "数量指标"
+
+
+def test_cz2021_labels_are_pooled_not_repeated():
+    """In cz2021 several cz2020 ids print as one label: it appears once, with the pooled p."""
+    from click.testing import CliRunner
+
+    from jixiao.cli import cli
+
+    r = CliRunner().invoke(cli, ["classify", "--taxonomy", "cz2021"],
+                           input="维护社会稳定\n提高驾驶员安全意识\n群众生活持续改善\n")
+    assert r.exit_code == 0, r.output
+    for line in r.stdout.splitlines():
+        res = json.loads(line)
+        labels = [(res["level1"], res["level2"])] + [(a["level1"], a["level2"]) for a in res["alternatives"]]
+        assert len(labels) == len(set(labels)), labels
+        assert all(lv2 != "可持续影响指标" for _, lv2 in labels)
+        assert res["confidence"] <= 1.0 + 1e-9
+        assert res["level2"] == "社会效益指标" and res["confidence"] > 0.6  # 社会 + 可持续 pooled

@@ -41,3 +41,17 @@ def test_an_unusable_cache_folder_is_silent_and_never_the_shared_temp_cache(tmp_
     assert seg.tokenizer.tmp_dir == str(blocker / "cache" / "jixiao")
     assert "满意度" in seg.cut("服务对象满意度")
     assert capfd.readouterr().err == ""
+
+
+def test_jieba_logger_level_is_left_as_found(tmp_path):
+    """Building a Segmenter must not change jieba's process-wide logger (other jieba users keep it)."""
+    import logging
+
+    import jieba
+
+    jieba.default_logger.setLevel(logging.INFO)
+    try:
+        Segmenter()
+        assert jieba.default_logger.level == logging.INFO
+    finally:
+        jieba.default_logger.setLevel(logging.DEBUG)
