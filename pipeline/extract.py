@@ -322,6 +322,32 @@ def _references(t: str, out: list) -> None:
         out.append(_Cand(m.start(), m.end(), 2, tg))
 
 
+_MAGNITUDES = {"万": Decimal(10) ** 4, "亿": Decimal(10) ** 8}
+_MAGNITUDE_IN = re.compile(r"[十百千万亿拾佰仟]")
+# The magnitude of the last numeral in a span: 250万, 十余万, 50万以上 (not 3万4000, whose last part is 4000).
+_MAGNITUDE_END = re.compile(r"([万亿])[余多几]?[^\d万亿〇零一二两三四五六七八九十百千点.]*$")
+
+
+def _magnitude_word(span: str | None) -> str | None:
+    m = _MAGNITUDE_END.search(span or "")
+    return m.group(1) if m else None
+
+
+def _magnitude(span: str | None) -> Decimal | None:
+    w = _magnitude_word(span)
+    return _MAGNITUDES[w] if w else None
+
+
+def _scale_down(v, value_max, word: str):
+    """Value and range end of a number found in full (2500000) expressed in 万/亿 (250)."""
+    mag = _MAGNITUDES[word]
+
+    def down(x):  # Decimals inside the finder, JSON numbers on a finished Target
+        return x / mag if isinstance(x, Decimal) else _num(Decimal(str(x)) / mag)
+
+    return down(v), (None if value_max is None else down(value_max))
+
+
 def _is_code(t: str, numtxt: str, nstart: int, end: int) -> bool:
     """Bare digit runs that are identifiers, not quantities: 06032897, 0534-4366343, 67号, (2024), URL parts."""
     digits = numtxt.strip()
@@ -408,6 +434,9 @@ def _quantities(t: str, out: list, strict: bool, cell: bool = False) -> None:
             else:
                 value_max = v2
                 op = "between" if op is None else op
+                mag = _magnitude(m["num2"])
+                if mag and v is not None and not _MAGNITUDE_IN.search(numtxt) and v * mag <= v2:
+                    v *= mag  # 1-2万人, 100-200万元: a magnitude written once covers both ends
         if m["u1"] and m["unit"] and m["unit"] not in ("%", "‰", "百分比"):
             unit = m["u1"]
         # Units.
@@ -435,16 +464,11 @@ def _quantities(t: str, out: list, strict: bool, cell: bool = False) -> None:
                 unit = "百分点"
             unit = _UNIT_ALIASES.get(unit, unit)
             if unit.startswith("元") or unit.startswith("美元"):
-                # Money stays in the magnitude written: 250万元 → 250 万元.
-                mm = re.search(r"(万|亿)\s*$", numtxt)
-                if mm and v is not None:
-                    v = parse_number(numtxt[:mm.start()])
-                    if v is None:
-                        continue
-                    unit = mm.group(1) + unit
-                    if value_max is not None:
-                        mm2 = re.search(r"(万|亿)\s*$", m["num2"] or "")
-                        value_max = parse_number(m["num2"][:mm2.start()]) if mm2 else value_max
+                # Money stays in the magnitude written next to the unit: 250万元 → 250 万元.
+                mag_word = _magnitude_word(m["num2"] if value_max is not None else numtxt)
+                if mag_word and v is not None:
+                    v, value_max = _scale_down(v, value_max, mag_word)
+                    unit = mag_word + unit
         # Dates are not quantities: 2021年, 12月, 5月10日, 5.12防灾减灾日.
         if v is not None and not pre:
             if unit == "年" and 1900 <= v <= 2100 and v == int(v) and value_max is None:
@@ -583,8 +607,10 @@ def parse_value(raw: str | None, *, name: str | None = None, level2: str | None 
         flags.append("ocr_suspect")
     found = _find(core, cell=True, year=year)
     tg = None
+    span = ""
     if found:
         tg = found[0].target
+        span = fold(tg.raw)
         if len([c for c in found if c.target.kind == "numeric"]) > 1:
             tg.flags.append("multi_value")
     else:
@@ -603,10 +629,11 @@ def parse_value(raw: str | None, *, name: str | None = None, level2: str | None 
     tg.raw = text
     tg.flags = flags + tg.flags
     if tg.kind == "numeric":
-        if tg.unit is None and tg.value is not None and _is_money_row(name, level2) and re.search(r"[万亿]\s*$", f):
-            mm = re.search(r"([万亿])\s*$", f)
-            tg.value = _num(parse_number(re.sub(r"[^\d.]", "", f.split(mm.group(1))[0])) or Decimal(0))
-            tg.unit = mm.group(1) + "元"
+        mag_word = _magnitude_word(span)
+        if tg.unit is None and tg.value is not None and mag_word and _is_money_row(name, level2):
+            # 250万 on a money row is 250 万元: the number was found in full, so scale it back.
+            tg.value, tg.value_max = _scale_down(tg.value, tg.value_max, mag_word)
+            tg.unit = mag_word + "元"
         if tg.op is None:
             tg.implied_op = implied_op(name, level2, tg.unit, tg.value)
     return tg

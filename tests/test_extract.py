@@ -222,6 +222,34 @@ def test_parse_value_context(raw, kwargs, expected):
     assert_target(parse_value(raw, **kwargs), expected)
 
 
+# Money keeps the magnitude written (contract §3), with or without 元, Chinese or Arabic, single or range;
+# counts get the multiplier, and a magnitude written once covers both ends of a range.
+MONEY = [
+    ("五十万", "项目资金", dict(value=50, value_max=None, unit="万元", op=None)),
+    ("一百万", "项目资金", dict(value=100, value_max=None, unit="万元", op=None)),
+    ("十余万", "项目资金", dict(value=10, value_max=None, unit="万元", flags=["approx"])),
+    ("1.5亿", "项目资金", dict(value=1.5, value_max=None, unit="亿元")),
+    ("≥50万", "项目资金", dict(value=50, unit="万元", op=">=")),
+    ("50万以上", "项目资金", dict(value=50, unit="万元", op=">=")),
+    ("250万", "项目资金", dict(value=250, unit="万元")),
+    ("250万元", "项目资金", dict(value=250, unit="万元")),
+    ("5000元", "项目资金", dict(value=5000, unit="元")),
+    ("100-200万", "项目资金", dict(value=100, value_max=200, unit="万元", op="between")),
+    ("100万-200万", "项目资金", dict(value=100, value_max=200, unit="万元", op="between")),
+    ("100-200万元", "项目资金", dict(value=100, value_max=200, unit="万元", op="between")),
+    ("100-200万元", None, dict(value=100, value_max=200, unit="万元", op="between")),
+    ("1-2万人", "受益人口", dict(value=10000, value_max=20000, unit="人", op="between")),
+    ("100-200万", "受益人口", dict(value=1000000, value_max=2000000, unit=None, op="between")),
+    ("5000-1万", "受益人口", dict(value=5000, value_max=10000, unit=None, op="between")),
+    ("3万4000", "项目资金", dict(value=34000, unit=None)),
+]
+
+
+@pytest.mark.parametrize("raw,name,expected", MONEY, ids=[f"{n}:{r}" for r, n, _ in MONEY])
+def test_parse_value_money_keeps_the_magnitude_written(raw, name, expected):
+    assert_target(parse_value(raw, name=name), expected)
+
+
 def test_parse_value_keeps_raw_as_written():
     assert parse_value(" ≥９５％ ").raw == " ≥９５％ "
 
