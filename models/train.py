@@ -122,14 +122,14 @@ def document_rows(paths: Iterable[str], *, err=None) -> tuple[list[dict], int, l
 
     Returns (rows, files read, failures as messages). A bad file is reported and skipped.
     """
-    from jixiao.pipeline.enrich import Parser, iter_input_files
+    from jixiao.pipeline.enrich import INPUT_SUFFIXES, Parser, iter_input_files
 
     err = err or sys.stderr
     parser = None
     rows: list[dict] = []
     failures: list[str] = []
     nfiles = 0
-    for path in iter_input_files(paths) if paths else []:
+    for path in iter_input_files(paths, INPUT_SUFFIXES + (".jsonl", ".json")) if paths else []:
         try:
             if path.suffix.lower() in (".jsonl", ".json"):
                 rows += list(_rows_of_json(path))
@@ -147,7 +147,11 @@ def document_rows(paths: Iterable[str], *, err=None) -> tuple[list[dict], int, l
 def _rows_of_json(path: Path) -> Iterator[dict]:
     from jixiao.document import Document
 
-    text = path.read_text(encoding="utf-8")
+    from jixiao.corpus.readers import check_file
+    from jixiao.corpus.text import decode
+
+    check_file(path)
+    text, _ = decode(path.read_bytes(), str(path))  # UTF-8, BOM or GB18030, like any text file
     try:
         if path.suffix.lower() == ".json":
             data = json.loads(text)
@@ -160,7 +164,12 @@ def _rows_of_json(path: Path) -> Iterator[dict]:
         if not isinstance(rec, dict):
             raise ReadError(f"record {i} is not a JSON object", where=str(path))
         if "projects" in rec and "source" in rec:
-            yield from _rows_of_document(Document.from_dict(rec), str(path))
+            try:
+                doc = Document.from_dict(rec)
+            except (TypeError, KeyError, ValueError, AttributeError) as e:
+                raise ReadError(f"record {i} is not a jixiao Document ({type(e).__name__}: {e})",
+                                where=str(path)) from None
+            yield from _rows_of_document(doc, str(path))
         elif rec.get("level3"):
             cid = rec.get("id") or stated_id(rec.get("level2"), rec.get("level1"))
             if cid:

@@ -11,19 +11,20 @@ from typing import Iterable, Iterator
 
 from jixiao.document import Category, Document
 
-INPUT_SUFFIXES = (".txt", ".text", ".docx", ".xlsx", ".xlsm", ".pdf", ".doc", ".xls", ".wps", ".et")
+# What folders are searched for: what the readers read, plus legacy formats (so they get their message).
+INPUT_SUFFIXES = (".txt", ".text", ".csv", ".docx", ".xlsx", ".xlsm", ".pdf", ".doc", ".xls", ".wps", ".et")
 DISAGREE_P = 0.9  # model probability above which a differing stated category earns a warning
 
 
-def iter_input_files(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
-    """Files named directly, and supported files under folders (recursive, sorted, hidden skipped)."""
+def iter_input_files(paths: Iterable[str | os.PathLike], suffixes: tuple[str, ...] = INPUT_SUFFIXES) -> Iterator[Path]:
+    """Files named directly, and files with ``suffixes`` under folders (recursive, sorted, hidden skipped)."""
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
             for sub in sorted(p.rglob("*")):
                 rel = sub.relative_to(p).parts
                 if sub.is_file() and not any(part.startswith(".") for part in rel) \
-                        and sub.suffix.lower() in INPUT_SUFFIXES and not sub.name.startswith("~$"):
+                        and sub.suffix.lower() in suffixes and not sub.name.startswith("~$"):
                     yield sub
         else:
             yield p

@@ -276,3 +276,22 @@ def test_cz2021_labels_are_pooled_not_repeated():
         assert all(lv2 != "可持续影响指标" for _, lv2 in labels)
         assert res["confidence"] <= 1.0 + 1e-9
         assert res["level2"] == "社会效益指标" and res["confidence"] > 0.6  # 社会 + 可持续 pooled
+
+
+def test_train_reads_row_files_in_folders_and_reports_bad_ones(tmp_path):
+    from click.testing import CliRunner
+
+    from jixiao.cli import cli
+
+    rows = tmp_path / "rows"
+    rows.mkdir()
+    good = "".join(json.dumps({"level3": n, "level2": l2}, ensure_ascii=False) + "\n"
+                   for n, l2 in [("巡检次数", "数量指标"), ("验收合格率", "质量指标")] * 3)
+    (rows / "a.jsonl").write_bytes(good.encode("gb18030"))  # GBK files are read like any text
+    (rows / "b.json").write_text('{"source": {}, "projects": [{"indicators": 3}]}', encoding="utf-8")
+    r = CliRunner().invoke(cli, ["train", str(rows), "--no-bundled", "-o", str(tmp_path / "m.skops")])
+    assert "Traceback" not in r.output
+    assert "b.json" in r.output and "not a jixiao Document" in r.output
+    assert "labeled rows: 6" in r.output
+    assert r.exit_code == 1  # the bad file is reported; the model is still written from the good one
+    assert (tmp_path / "m.skops").exists()
