@@ -395,6 +395,12 @@ def search(query, index_dir, year, year_from, year_to, department, region, level
     """
     from jixiao.index.search import run_search
 
+    if fmt == "xlsx" and not out_path:
+        raise click.UsageError("--format xlsx needs -o FILE.xlsx")
+    if year_from is not None and year_to is not None and year_from > year_to:
+        raise click.UsageError(f"--from {year_from} is after --to {year_to}")
+    if vmin is not None and vmax is not None and vmin > vmax:
+        raise click.UsageError(f"--min {vmin:g} is above --max {vmax:g}")
     run_search(resolve_index(index_dir), query, year=year, year_from=year_from, year_to=year_to,
                department=department, region=region, level1=level1, level2=level2, kind=kind,
                vmin=vmin, vmax=vmax, limit=limit, fmt=fmt, out_path=out_path, out=sys.stdout)
@@ -430,6 +436,10 @@ def compare(department, year_from, year_to, index_dir, fmt, out_path):
     """
     from jixiao.index.compare import run_compare
 
+    if fmt == "xlsx" and not out_path:
+        raise click.UsageError("--format xlsx needs -o FILE.xlsx")
+    if year_from >= year_to:
+        raise click.UsageError(f"--from {year_from} must be an earlier year than --to {year_to}")
     run_compare(resolve_index(index_dir), department, year_from, year_to, fmt=fmt, out_path=out_path,
                 out=sys.stdout)
 

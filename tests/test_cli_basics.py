@@ -174,3 +174,16 @@ def test_bilingual_help_fits_an_80_column_terminal(name):
     assert r.exit_code == 0
     too_wide = [line for line, w in _lines(r.output) if w > 80]
     assert not too_wide, too_wide
+
+
+@pytest.mark.parametrize("args", [
+    ["search", "演练", "--format", "xlsx"],
+    ["search", "演练", "--from", "2022", "--to", "2021"],
+    ["search", "演练", "--min", "90", "--max", "10"],
+    ["compare", "--department", "x", "--from", "2022", "--to", "2021"],
+    ["compare", "--department", "x", "--from", "2021", "--to", "2022", "--format", "xlsx"],
+])
+def test_contradictory_options_are_usage_errors(args, tmp_path):
+    r = CliRunner().invoke(cli, args + ["--index", str(tmp_path / "none")])
+    assert r.exit_code == 2, r.output
+    assert "Traceback" not in r.output
