@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
+import os
 import sys
+import tempfile
 from typing import Any, Iterable, Sequence
 
 
@@ -26,8 +29,6 @@ def cell_text(v: Any) -> str:
 def terminal_width(file=None, default: int = 200) -> int:
     """Columns of the terminal the user is looking at: $COLUMNS, else the size of ``file``, stderr or
     stdin (``jixiao … | head`` still shows in a terminal), else ``default`` (a file: no reason to wrap)."""
-    import os
-
     env = os.environ.get("COLUMNS", "")
     if env.isdigit() and int(env) > 0:
         return int(env)
@@ -153,9 +154,6 @@ def write_xlsx(path: str, sheets: dict[str, tuple[Sequence[str], Iterable[Sequen
 
     Written to a temporary file then moved, so a failed write never leaves half a workbook.
     """
-    import os
-    import tempfile
-
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -185,16 +183,8 @@ def write_xlsx(path: str, sheets: dict[str, tuple[Sequence[str], Iterable[Sequen
                 if width + 2 > 45:  # long text wraps in a readable column instead of one very wide one
                     for (c,) in ws.iter_rows(min_row=2, max_row=n, min_col=i, max_col=i):
                         c.alignment = wrap
-    d = os.path.dirname(os.path.abspath(path)) or "."
-    fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=d)
-    os.close(fd)
-    try:
+    with atomic_path(path, ".xlsx") as tmp:
         wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def _display_width(s: str) -> int:
@@ -203,17 +193,28 @@ def _display_width(s: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
 
 
-def write_text_atomic(path: str, text: str) -> None:
-    import os
-    import tempfile
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike, suffix: str = ""):
+    """Yield a temporary path beside ``path``; on success it replaces ``path`` in one rename.
 
+    A failed or interrupted write never leaves half a file (nor clobbers the old one).
+    """
     d = os.path.dirname(os.path.abspath(path)) or "."
-    fd, tmp = tempfile.mkstemp(dir=d)
+    fd, tmp = tempfile.mkstemp(suffix=suffix, dir=d)
+    os.close(fd)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
+        yield tmp
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)  # mkstemp makes 0600; give the file the usual permissions
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def write_text_atomic(path: str, text: str) -> None:
+    with atomic_path(path) as tmp:
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(text)

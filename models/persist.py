@@ -8,7 +8,6 @@ of another format version, and damaged files — each as a ModelError naming the
 from __future__ import annotations
 
 import os
-import tempfile
 import warnings
 from pathlib import Path
 
@@ -28,6 +27,7 @@ def save_file(model, path: str | os.PathLike, *, meta: dict | None = None) -> Pa
     import skops.io as sio
 
     from jixiao import __version__
+    from jixiao.output import atomic_path
 
     payload = {"format": FORMAT, "format_version": FORMAT_VERSION, "jixiao": __version__,
                "sklearn": sklearn.__version__, "meta": dict(meta or {}), "model": model}
@@ -35,15 +35,8 @@ def save_file(model, path: str | os.PathLike, *, meta: dict | None = None) -> Pa
     d = path.parent if str(path.parent) else Path(".")
     if not d.is_dir():
         raise ModelError(f"cannot write the model: folder {d} does not exist", where=str(path))
-    fd, tmp = tempfile.mkstemp(suffix=".skops", dir=d)
-    os.close(fd)
-    try:
+    with atomic_path(path, ".skops") as tmp:
         sio.dump(payload, tmp, compression=zipfile.ZIP_DEFLATED)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
     return path
 
 

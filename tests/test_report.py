@@ -334,3 +334,28 @@ def test_multi_year_xlsx_summary_and_values_are_numeric(multi, tmp_path):
     drill = next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[3] == "应急演练次数")
     assert [drill[header.index(f"{y} 数值 number")] for y in (2021, 2022, 2023)] == [3, 4, 6]
     assert drill[header.index("2022→2023 变化 change")] == "要求提高"
+
+
+def test_atomic_writes_keep_the_old_file_when_writing_fails(tmp_path):
+    from jixiao.output import atomic_path
+
+    target = tmp_path / "report.html"
+    target.write_text("old", encoding="utf-8")
+    with pytest.raises(RuntimeError):
+        with atomic_path(target) as tmp:
+            open(tmp, "w").write("half")
+            raise RuntimeError("disk full")
+    assert target.read_text(encoding="utf-8") == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]
+    with atomic_path(target) as tmp:
+        open(tmp, "w").write("new")
+    assert target.read_text(encoding="utf-8") == "new"
+    assert (target.stat().st_mode & 0o777) == (0o666 & ~_umask())
+
+
+def _umask() -> int:
+    import os
+
+    m = os.umask(0)
+    os.umask(m)
+    return m
