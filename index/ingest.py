@@ -1,6 +1,7 @@
 """``jixiao ingest``: parse → extract → classify → index a batch of files, idempotently.
 
-A file whose content hash is already indexed is skipped before it is parsed; a changed file replaces
+A file whose content hash is already indexed is skipped before it is parsed (under another path it is
+a copy: one document per content, and what that path held before is removed); a changed file replaces
 its old records; a bad file is named on stderr and skipped. Writes are committed every
 ``BATCH_FILES`` files (whoosh commits are atomic), so a killed run loses at most its last batch and
 never anything committed before.
@@ -66,43 +67,52 @@ def run_ingest(paths, index_dir: str, *, year=None, region=None, department=None
     bar = _progress(len(files), err) if progress else None
     emit = (lambda line: bar.console.print(line, markup=False, highlight=False)) if bar else \
         (lambda line: print(line, file=err))
-    duplicates: list[tuple[Path, str]] = []  # skipped: the same content is indexed under another path
-    writing = False  # inside add_document: a Ctrl-C there leaves whoosh's writer half-updated
+    duplicates: list[Path] = []  # skipped: the same content is indexed under another path
+    dropped: set[Path] = set()  # duplicates whose older content was removed from the index
+    writing = False  # inside a write: a Ctrl-C there leaves whoosh's writer half-updated
 
-    def ingest_one(path: Path, sha: str | None = None) -> int:
-        """Index one file; the number of records written (0 when skipped or failed)."""
+    def write(path: Path, fn, *args):
+        nonlocal writing
+        writing = True
         try:
-            sha = sha or file_sha256(path)
+            out = fn(*args)
+        except Exception as e:  # whoosh's writer may hold part of this document: commit nothing more
+            raise IndexError_(f"无法写入索引 cannot add the file to the index ({type(e).__name__}: {e}); "
+                              f"files since the last commit were not indexed, run again", where=str(path)) from e
+        writing = False
+        return out
+
+    def ingest_one(path: Path) -> tuple[str, int]:
+        """Index one file: its status and the number of records written (0 when skipped or failed)."""
+        try:
+            sha = file_sha256(path)
             status = store.status_of(str(path), sha)
             if status in ("skipped", "duplicate"):
                 n["skipped"] += 1
                 if status == "duplicate":
-                    duplicates.append((path, sha))
-                return 0
+                    duplicates.append(path)
+                    # one document per content: what this path held before is no longer in it
+                    if write(path, store.discard, str(path)):
+                        dropped.add(path)
+                return status, 0
             doc = parser.parse(path)
             doc.source.sha256 = sha  # the index identifies a file by its bytes
-            nonlocal writing
-            writing = True
-            try:
-                res = store.add_document(doc, commit=False)
-            except Exception as e:  # whoosh's writer may hold part of this document: commit nothing more
-                raise IndexError_(f"无法写入索引 cannot add the file to the index ({type(e).__name__}: {e}); "
-                                  f"files since the last commit were not indexed, run again", where=str(path)) from e
-            writing = False
+            res = write(path, store.add_document, doc, False)
         except (KeyboardInterrupt, SystemExit, IndexError_):
             raise  # a damaged or locked index is not this file's fault: stop the batch
         except Exception as e:  # noqa: BLE001 - every failure is reported per file
             n["failed"] += 1
             emit(_error_line(path, e))
-            return 0
+            return "failed", 0
+        if res.status in ("skipped", "duplicate"):
+            n["skipped"] += 1
+            return res.status, 0
         n[res.status] += 1
-        if res.status == "skipped":
-            return 0
         n["projects"] += len(doc.projects)
         n["indicators"] += sum(len(p.indicators) for p in doc.projects)
         n["narrative"] += sum(len(s.targets) for s in doc.sections)
         n["warnings"] += len(doc.warnings)
-        return max(1, res.records)
+        return res.status, max(1, res.records)
 
     try:
         with store:
@@ -111,7 +121,7 @@ def run_ingest(paths, index_dir: str, *, year=None, region=None, department=None
                 if bar:
                     bar.update(bar.task_ids[0], completed=i, description=_short(path))
                 try:
-                    written = ingest_one(path)
+                    written = ingest_one(path)[1]
                 except KeyboardInterrupt:
                     if not writing:  # struck while parsing: keep the files finished before it
                         store.commit()
@@ -127,9 +137,12 @@ def run_ingest(paths, index_dir: str, *, year=None, region=None, department=None
             # A copy skipped because its content was indexed under another path must not vanish
             # when that other file changed in this same run: re-check against the committed index.
             again, duplicates[:] = list(duplicates), []
-            for path, sha in again:
+            for path in again:
                 n["skipped"] -= 1
-                ingest_one(path, sha)
+                if ingest_one(path)[0] == "added" and path in dropped:  # its old records went in pass one
+                    n["added"] -= 1
+                    n["replaced"] += 1
+                    dropped.discard(path)
             store.commit()
             totals = store.stats()
     finally:
@@ -138,7 +151,10 @@ def run_ingest(paths, index_dir: str, *, year=None, region=None, department=None
     secs = time.perf_counter() - t0
     print(f"入库 ingest → {index_dir}  ({secs:.1f} s)", file=out)
     print(f"  文件 files {len(files)}: 新增 added {n['added']}, 替换 replaced {n['replaced']}, "
-          f"跳过 skipped {n['skipped']} (unchanged), 失败 failed {n['failed']}", file=out)
+          f"跳过 skipped {n['skipped']} ({_skipped_why(len(duplicates))}), 失败 failed {n['failed']}", file=out)
+    if dropped:
+        print(f"  {len(dropped)} 个文件现与另一已入库文件内容相同 file(s) now hold the same content as another "
+              f"indexed file: their old records were removed, the content is indexed once", file=out)
     print(f"  本次 this run: 项目 projects {n['projects']}, 指标 indicators {n['indicators']}, "
           f"叙述目标 narrative targets {n['narrative']}, 警告 warnings {n['warnings']}", file=out)
     print(f"  索引合计 index total: 文件 documents {totals['documents']}, 指标 indicators {totals['indicators']}, "
@@ -146,6 +162,10 @@ def run_ingest(paths, index_dir: str, *, year=None, region=None, department=None
     if n["failed"]:
         print(f"  {n['failed']} 个文件失败 file(s) failed (named above); the rest is indexed", file=out)
     return n["failed"] == 0
+
+
+def _skipped_why(copies: int) -> str:
+    return f"unchanged, or {copies} 个副本 copies of another indexed file" if copies else "unchanged"
 
 
 def _short(path: Path, width: int = 40) -> str:

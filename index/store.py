@@ -41,13 +41,14 @@ class SearchResult:
 
 @dataclass
 class AddResult:
-    status: str  # added|replaced|skipped
+    status: str  # added|replaced|skipped|duplicate (the content is indexed under another path)
     records: int = 0
 
 
 class Store(Protocol):
     def add_document(self, doc: Document) -> AddResult:
-        """Index one enriched Document atomically; same sha256 → skipped; same path, new hash → replaced."""
+        """Index one enriched Document atomically; same sha256 → skipped; same path, new hash → replaced;
+        content indexed under another path → duplicate (one document per content)."""
 
     def search(self, query: str, filters: SearchFilters | None = None, limit: int = 20) -> SearchResult: ...
 

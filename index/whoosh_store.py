@@ -209,8 +209,10 @@ class WhooshStore:
         self._lock = lock
         self._writer = None
         self._searcher = None
-        self._pending: dict[str, str] = {}  # pathkey → sha added in the open writer
-        self._pending_shas: set[str] = set()
+        # Writes in the open writer, so that status_of sees them before they are committed:
+        self._pending: dict[str, str | None] = {}  # pathkey → sha it will hold (None: its records deleted)
+        self._pending_shas: dict[str, str] = {}  # sha → the pathkey that will hold it
+        self._released: set[str] = set()  # shas whose committed holder is deleted or replaced
         self.last_query_note: str | None = None  # set when a malformed query was searched as plain words
         self._docinfo: dict[str, dict[str, Any]] = {}  # dockey → document info, per searcher
 
@@ -306,36 +308,76 @@ class WhooshStore:
     def status_of(self, path: str, sha256: str) -> str:
         """What adding a file with this content would do: ``added``, ``replaced`` or ``skipped``.
 
-        ``duplicate`` (skipped too) when the content is indexed under another path: that copy may
-        change or go later in the same batch, so a caller re-checks duplicates after committing.
+        ``duplicate`` (skipped too) when the content is indexed under another path: one document per
+        content. Adding a duplicate drops what its own path held before (see ``discard``). The other
+        copy may change or go later in the same batch, so a caller re-checks duplicates after committing.
         """
         key = os.path.abspath(path)
-        if key in self._pending:
-            return "skipped" if self._pending[key] == sha256 else "replaced"
-        if sha256 in self._pending_shas:
-            return "duplicate"
-        s = self._get_searcher()
-        old = s.document(kind="document", pathkey=key)
-        if old is not None and old.get("sha") == sha256:
+        held = self._held(key)
+        if held == sha256:
             return "skipped"
-        if old is None and s.document(kind="document", sha=sha256) is not None:
-            return "duplicate"  # the same content is already indexed under another path
-        return "replaced" if old is not None else "added"
+        if self._held_elsewhere(key, sha256):
+            return "duplicate"
+        return "replaced" if held is not None else "added"
+
+    def _held(self, key: str) -> str | None:
+        """The sha the path will hold once the writer commits (None: no records)."""
+        if key in self._pending:
+            return self._pending[key]
+        old = self._get_searcher().document(kind="document", pathkey=key)
+        return old.get("sha") if old is not None else None
+
+    def _held_elsewhere(self, key: str, sha256: str) -> bool:
+        other = self._pending_shas.get(sha256)
+        if other is not None:
+            return other != key
+        if sha256 in self._released:  # its committed holder goes with this commit
+            return False
+        return self._get_searcher().document(kind="document", sha=sha256) is not None
+
+    def _forget(self, key: str, held: str | None) -> None:
+        """Bookkeeping for deleting ``key``'s records (which held ``held``) in the open writer."""
+        if held is not None:
+            if self._pending_shas.get(held) == key:
+                del self._pending_shas[held]
+            self._released.add(held)
+
+    @_reads_index
+    def discard(self, path: str) -> bool:
+        """Delete the records of ``path`` (in the open writer); False when it has none."""
+        key = os.path.abspath(path)
+        held = self._held(key)
+        if held is None:
+            return False
+        self._get_writer().delete_by_term("pathkey", key)
+        self._forget(key, held)
+        self._pending[key] = None
+        return True
 
     def add_document(self, doc: Document, commit: bool = True) -> AddResult:
-        """Index one enriched Document; same sha256 → skipped; same path with new content → replaced."""
+        """Index one enriched Document; same sha256 → skipped; same path with new content → replaced.
+
+        Content already indexed under another path → ``duplicate``: nothing is added, and what this
+        path held before is deleted (it no longer holds that), so no two records share a ``dockey``.
+        """
         status = self.status_of(doc.source.path, doc.source.sha256)
-        if status in ("skipped", "duplicate"):
+        if status == "skipped":
             return AddResult("skipped", 0)
+        if status == "duplicate":
+            self.discard(doc.source.path)
+            if commit:
+                self.commit()
+            return AddResult("duplicate", 0)
         recs = records_for(doc)
         w = self._get_writer()
         key = recs[-1]["pathkey"]
         if status == "replaced" or key in self._pending:
             w.delete_by_term("pathkey", key)
+            self._forget(key, self._held(key))
         for r in recs:
             w.add_document(**r)
         self._pending[key] = doc.source.sha256
-        self._pending_shas.add(doc.source.sha256)
+        self._pending_shas[doc.source.sha256] = key
         if commit:
             self.commit()
         return AddResult(status, len(recs) - 2)
@@ -347,6 +389,7 @@ class WhooshStore:
             w.commit(mergetype=merge_tiered)
         self._pending.clear()
         self._pending_shas.clear()
+        self._released.clear()
         self._drop_searcher()
 
     def cancel(self) -> None:
@@ -355,6 +398,7 @@ class WhooshStore:
             w.cancel()
         self._pending.clear()
         self._pending_shas.clear()
+        self._released.clear()
 
     def close(self) -> None:
         """Commit pending writes, release the ingest lock and close readers."""

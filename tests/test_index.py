@@ -154,7 +154,7 @@ def test_readding_is_idempotent_and_changes_replace(index_dir):
         before = st.stats()
         assert st.add_document(make_doc()).status == "skipped"
         # the same content under another path is not counted twice
-        assert st.add_document(make_doc("copy/yingji.txt")).status == "skipped"
+        assert st.add_document(make_doc("copy/yingji.txt")).status == "duplicate"
         assert st.stats() == before
         changed = make_doc(sha="d" * 64, drill="9次")
         assert st.add_document(changed).status == "replaced"
@@ -162,6 +162,47 @@ def test_readding_is_idempotent_and_changes_replace(index_dir):
         r = st.search("应急演练", SearchFilters(year=2021))
         assert [h["value"] for h in r.hits] == ["9次"] and r.hits[0]["source"]["sha256"] == "d" * 64
         assert st.search("4次").total == 0
+
+
+def doc_shas(st) -> list[str]:
+    """The sha of every document record (one per indexed file); rows join to them by dockey."""
+    return sorted(r["sha"] for r in st._doc_records())
+
+
+@pytest.mark.parametrize("commit", [True, False])
+def test_a_path_overwritten_with_another_files_content_holds_it_once(index_dir, commit):
+    # 2022/jiaoyu.txt now has 2021/yingji.txt's bytes: it used to be "replaced", leaving two document
+    # records with one dockey (documents() twice, hits joined to either path).
+    with open_store(index_dir, writable=True) as st:
+        copy = make_doc("2022/jiaoyu.txt", "a" * 64, 2021)
+        assert st.add_document(copy, commit=commit).status == "duplicate"
+        assert st.add_document(copy, commit=commit).status == "duplicate"  # again: still nothing added
+        st.commit()
+        assert doc_shas(st) == ["a" * 64, "b" * 64]
+        assert [d.to_dict() for d in st.documents()] == [DOCS[0].to_dict(), DOCS[1].to_dict()]
+        assert st.stats() == {"documents": 2, "projects": 4, "indicators": 8, "narrative": 2,
+                              "departments": 1, "years": 2}
+        assert st.search("培训人次").total == 0  # the path's old content is gone
+        hits = st.search("应急演练", SearchFilters(year=2021)).hits
+        assert [h["source"]["path"] for h in hits] == ["2021/yingji.txt"]
+
+
+@pytest.mark.parametrize("order, shas", [
+    # the holder changes first: its old content is free for the other path in the same batch
+    ("holder first", ["a" * 64, "b" * 64, "d" * 64]),
+    # the copy first: a duplicate at that moment (ingest re-checks copies after committing)
+    ("copy first", ["b" * 64, "d" * 64]),
+])
+def test_content_moving_between_paths_in_one_batch(index_dir, order, shas):
+    holder = make_doc(sha="d" * 64, drill="9次")
+    copy = make_doc("2022/jiaoyu.txt", "a" * 64, 2021)
+    with open_store(index_dir, writable=True) as st:
+        for doc in ((holder, copy) if order == "holder first" else (copy, holder)):
+            st.add_document(doc, commit=False)
+        st.commit()
+        assert doc_shas(st) == shas
+        assert len(st.documents()) == len(shas)
+        assert st.search("培训人次").total == 0
 
 
 def test_uncommitted_writes_are_invisible_and_committed_ones_survive(index_dir):

@@ -194,6 +194,58 @@ def test_a_copy_survives_when_its_twin_changes(tmp_path, holder, copy):
     assert "跳过 skipped 2" in ingest(docs)
 
 
+def test_a_file_overwritten_with_another_files_bytes_is_indexed_once(tmp_path):
+    # b.txt overwritten with a.txt's bytes was "replaced": two document records with one key, so
+    # documents() returned a.txt's Document twice, compare saw b's projects vanish and hits showed either path.
+    from jixiao.index.ingest import run_ingest
+    from jixiao.index.store import open_store
+    from jixiao.pipeline.enrich import Parser
+
+    docs, index = tmp_path / "docs", str(tmp_path / "ix")
+    docs.mkdir()
+    (docs / "a.txt").write_text(TINY, encoding="utf-8")
+    (docs / "b.txt").write_text(TINY.replace("演练经费", "培训经费").replace("4次", "6次"), encoding="utf-8")
+
+    def ingest() -> str:
+        out = io.StringIO()
+        assert run_ingest([docs], index, progress=False, out=out, parser=Parser(classify=False))
+        return out.getvalue()
+
+    assert "新增 added 2" in ingest()
+    (docs / "b.txt").write_bytes((docs / "a.txt").read_bytes())
+    out = ingest()
+    assert "新增 added 0, 替换 replaced 0, 跳过 skipped 2 (unchanged, or 1 个副本 copies" in out
+    assert "1 个文件现与另一已入库文件内容相同" in out and "文件 documents 1," in out
+    with open_store(index) as st:
+        assert [d.source.path for d in st.documents()] == [str(docs / "a.txt")]
+        assert st.stats()["documents"] == 1 and st.stats()["indicators"] == 1
+        assert st.search("培训经费").total == 0 and st.search("6次").total == 0  # nothing of the old b.txt
+        assert [h["source"]["path"] for h in st.search("应急演练次数").hits] == [str(docs / "a.txt")]
+    assert "跳过 skipped 2" in ingest() and "现与另一" not in ingest()
+
+
+def test_a_copy_whose_twin_changed_in_the_same_run_is_reported_as_replaced(tmp_path):
+    # b.txt takes a.txt's old bytes while a.txt changes: b.txt is a duplicate only until a.txt is written.
+    from jixiao.index.ingest import run_ingest
+    from jixiao.index.store import open_store
+    from jixiao.pipeline.enrich import Parser
+
+    docs, index = tmp_path / "docs", str(tmp_path / "ix")
+    docs.mkdir()
+    (docs / "b.txt").write_text(TINY, encoding="utf-8")
+    (docs / "a.txt").write_text(TINY.replace("4次", "6次"), encoding="utf-8")
+    assert run_ingest([docs], index, progress=False, out=io.StringIO(), parser=Parser(classify=False))
+    (docs / "a.txt").write_bytes((docs / "b.txt").read_bytes())  # a.txt is processed first: a copy then
+    (docs / "b.txt").write_text(TINY.replace("4次", "9次"), encoding="utf-8")
+    out = io.StringIO()
+    assert run_ingest([docs], index, progress=False, out=out, parser=Parser(classify=False))
+    assert "新增 added 0, 替换 replaced 2, 跳过 skipped 0 (unchanged)" in out.getvalue()
+    assert "现与另一" not in out.getvalue()
+    with open_store(index) as st:
+        values = {d.source.path: d.projects[0].indicators[0].value for d in st.documents()}
+    assert values == {str(docs / "a.txt"): "4次", str(docs / "b.txt"): "9次"}
+
+
 @pytest.mark.parametrize("fmt", ["json", "csv", "table", "xlsx"])
 def test_output_into_a_missing_folder_is_one_error(seed_index, tmp_path, fmt):
     out = tmp_path / "no" / "such" / f"hits.{fmt}"
