@@ -27,12 +27,12 @@ from jixiao.corpus import metadata as meta_mod
 from jixiao.corpus.blocks import Paragraph, RawDocument, Table
 from jixiao.document import Document, Indicator, Project, ScheduleItem, Section, Source
 from jixiao.pipeline.segment import t2s_table
+from jixiao.pipeline.taxonomy import SCORE_RE
 
 # Labels and headers only (never output text) are folded to simplified characters for matching.
 _T2S = t2s_table()
 _WS = re.compile(r"\s+")
-_SCORE = re.compile(r"[（(]\s*\d+(?:\.\d+)?\s*分?\s*[）)]")
-_ENUM = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]+[）)、.．]|[①-⑩])\s*")
+_SCORE = SCORE_RE
 _PREFIX_N = re.compile(r"^\s*(?:指标|指標)\s*\d+\s*[:：]?\s*")
 _MARKS = "★☆*＊※●◆"
 

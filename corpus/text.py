@@ -348,7 +348,7 @@ def _pipe_rows(region: list[str]) -> list[list[str]]:
     rows: list[list[str]] = []
     pending: list[str] = []
     for line in region:
-        if "|" not in line:  # wrapped cell text: glue to the last cell
+        if "|" not in line:  # wrapped cell text: onto the pending cell, else a new cell of the last row
             if pending:
                 pending[-1] = (pending[-1] + "\n" + line.strip()).strip()
             elif rows:

@@ -12,8 +12,8 @@ from collections import Counter
 from typing import Any
 
 from jixiao.errors import JixiaoError
+from jixiao.output import OP_SIGNS
 
-OP_SYMBOL = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "", "between": "", None: ""}
 
 
 def _get(rec: Any, key: str):
@@ -35,7 +35,7 @@ def typical_value(records: list) -> dict:
         vals = [v for o, u, v in numeric if (o, u) == (op, unit)]
         med = statistics.median(vals)
         out.update({"median": med, "op": op, "unit": unit or None, "n_numeric": len(vals),
-                    "typical": f"{OP_SYMBOL.get(op, '')}{med:g}{unit}", "kind": "median"})
+                    "typical": f"{'' if op == '=' else OP_SIGNS.get(op or '', '')}{med:g}{unit}", "kind": "median"})
         return out
     raws = Counter((_get(r, "value") or "").strip() for r in records)
     raws.pop("", None)

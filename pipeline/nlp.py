@@ -79,7 +79,7 @@ def _register() -> None:
 
 
 class CategoryComponent:
-    """Classify each target's clause (``span._.category``); ``doc.cats`` sums them by second level."""
+    """Classify each target's clause (``span._.category``); ``doc.cats`` keeps each second level's best p."""
 
     def __init__(self, *, model_path: str | None = None, taxonomy: str | None = None):
         self.model_path = model_path

@@ -16,7 +16,8 @@ VERSIONS = ("cz2020", "cz2021")
 LEVEL1_NAMES = ("产出指标", "效益指标", "满意度指标", "成本指标")
 
 _ENUM = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]+[）)、.．]|[①-⑩])\s*")
-_SCORE = re.compile(r"[（(]\s*\d+(?:\.\d+)?\s*分?\s*[）)]")
+SCORE_RE = re.compile(r"[（(]\s*\d+(?:\.\d+)?\s*分?\s*[）)]")  # (50分) in a label
+_SCORE = SCORE_RE
 _SPACE = re.compile(r"[\s\u3000]+")
 
 
