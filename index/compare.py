@@ -28,7 +28,9 @@ from typing import Any, Iterable, Sequence
 
 from jixiao.document import Document, Indicator, Project, Target, to_dict
 from jixiao.errors import JixiaoError, NotFoundError
+from jixiao.pipeline.extract import implied_op
 from jixiao.pipeline.segment import fold_width
+from jixiao.pipeline.taxonomy import load_taxonomy
 
 # Thresholds on the combined scores below (0..1), from bench/dev_match.py. On the 湘潭 雾炮车 2023/2024
 # pair, true indicator pairs score >= 0.85 (empty rows 0.64) and the best wrong candidate 0.43; among
@@ -39,16 +41,6 @@ PROJECT_THRESHOLD = 0.45
 INDICATOR_THRESHOLD = 0.55
 NARRATIVE_THRESHOLD = 0.55
 
-# Lower is better for these (a drop is a raise in ambition). Rates (…率) are larger-is-better unless
-# they are one of the negative rates; other negative cues apply to counts, amounts and durations.
-NEGATIVE_RATES = ("故障率", "差错率", "错误率", "事故率", "投诉率", "返工率", "失误率", "发生率", "不合格率",
-                  "超标率", "空置率", "流失率", "辍学率", "漏报率", "迟报率", "误报率", "死亡率", "发病率")
-POSITIVE_CUES = ("节约", "下降率", "减少率", "降低率", "压减率", "压降率", "使用时间", "使用年限", "运行时间",
-                 "服务时间", "持续时间", "满意")
-NEGATIVE_CUES = ("事故", "死亡", "伤亡", "损失", "投诉", "发案", "案件数", "逃逸", "成本", "费用", "单价", "时限",
-                 "时长", "用时", "耗时", "响应时间", "办结时间", "下拨时间", "报送时间", "到达时间", "等待时间",
-                 "误差", "违规", "差评", "能耗", "排放", "漏报", "迟报")
-TIME_UNITS = {"小时", "日", "天", "工作日", "分钟", "秒", "周", "个月", "月", "年"}
 UNIT_ALIASES = {"m": "米", "公尺": "米", "km": "公里", "千米": "公里", "天": "日", "h": "小时", "个小时": "小时",
                 "％": "%", "百分比": "%", "平米": "平方米", "㎡": "平方米", "m2": "平方米", "万": "万元",
                 "人/次": "人次", "辆次": "辆次", "台套": "套"}
@@ -175,33 +167,24 @@ def target_of(ind_value: str | None, target: Target | None, *, name: str | None 
 
 
 def polarity(name: str | None, level2: str | None, a: Target | None, b: Target | None) -> int:
-    """+1 when a larger value is more ambitious, -1 when a smaller one is (故障率, 时限, 成本, ≤ targets)."""
-    ops = {t.effective_op for t in (a, b) if t is not None and t.effective_op in ("<=", "<", ">=", ">")}
+    """+1 when a larger value is more ambitious, -1 when a smaller one is (故障率, 时限, 成本, ≤ targets).
+
+    A comparator written in either year decides; else the indicator's direction (``implied_op``, the
+    rule parse_value uses), not the ``implied_op`` stored in the targets, which an older index may
+    have computed with older rules.
+    """
+    ops = {t.op for t in (a, b) if t is not None and t.op in ("<=", "<", ">=", ">")}
     if ops and ops <= {"<=", "<"}:
         return -1
     if ops and ops <= {">=", ">"}:
         return 1
-    n = fold_width(name or "")
-    if any(c in n for c in NEGATIVE_RATES):
-        return -1
-    if any(c in n for c in POSITIVE_CUES) or "率" in n:
-        return 1
-    if any(c in n for c in NEGATIVE_CUES):
-        return -1
-    units = {canonical_unit(t.unit) for t in (a, b) if t is not None and t.unit}
-    if units and units <= TIME_UNITS and (level2 or "").startswith("时效"):
-        return -1
-    if level2:
-        try:
-            from jixiao.pipeline.taxonomy import load_taxonomy
+    unit = next((canonical_unit(t.unit) for t in (b, a) if t is not None and t.unit), None)
+    return -1 if implied_op(name, _canonical_level2(level2), unit) == "<=" else 1
 
-            tax = load_taxonomy()
-            cid = tax.id_for_name(level2)
-            if cid and tax.categories[cid].polarity == "negative":
-                return -1
-        except (ImportError, KeyError):
-            pass
-    return 1
+
+def _canonical_level2(level2: str | None) -> str | None:
+    """A raw label (产出成本, 时效) as its canonical second-level name, for the direction rule."""
+    return (load_taxonomy().canonical_level2(level2) or level2) if level2 else None
 
 
 def _norm_op(op: str | None) -> str | None:

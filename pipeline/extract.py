@@ -87,11 +87,21 @@ _REF_CMP = {"小于或等于": "<=", "小于等于": "<=", "低于或等于": "<
             "超过": ">", ">": ">", "在": None, "符合": None, "按照": None, "按": None, "参照": None, "依据": None,
             "根据": None, "执行": None, "等于": "=", "=": "="}
 
-_NEGATIVE_CUES = ("故障率", "投诉", "差错", "事故", "超标", "时长", "时限", "用时", "耗时", "下降率", "发生率", "发生数",
-                  "损失", "失误", "违规", "违法", "变质", "死亡", "伤亡", "结余率", "误差", "不合格", "缺陷", "返工",
-                  "延误", "能耗", "消耗", "排放", "成本", "费用", "费", "单价", "价格", "支出", "开支", "经费", "调整次数",
-                  "退回", "逾期", "事件", "案件数", "上访", "漏报", "迟报", "不良", "污染", "处理时间", "响应时间",
-                  "办结时间", "到达时间", "隐患数")
+# The direction of an indicator, one table for parse_value, extract and compare (see implied_op).
+# Nouns where lower is better: failures, losses, costs, durations.
+_NEGATIVE_CUES = re.compile(
+    "故障|投诉|差错|事故|超标|时长|时限|用时|耗时|发生数|损失|失误|违规|违法|变质|死亡|伤亡|误差|不合格|缺陷|返工|延误|"
+    "能耗|消耗|排放|成本|费用|(?<![免消付])费|单价|价格|支出|开支|经费|调整次数|退回|逾期|事件|案件数|发案|逃逸|上访|漏报|"
+    "迟报|不良|污染|差评|隐患数|(?:处理|响应|办结|到达|下拨|报送|等待)时间")
+# Nouns where higher is better although they contain a negative cue (使用时间 holds 用时, 支出进度 支出).
+_POSITIVE_CUES = re.compile("满意|(?<!不)合规|(?<!不)合格|达标|节约|节省|进度|知名度|(?:使用|运行|服务|持续)(?:时间|年限)|使用寿命")
+# A rate is higher-is-better unless what it counts is bad (故障率), or it is the growth of a bad thing
+# (成本增长率). 下降率/减少率 of anything is a good rate: 事故起数下降率 10% asks for at least 10%.
+_DECREASE_RATE = re.compile(r"(?:下降|减少|降低|压减|压降|压缩|缩减|节约|节省)率$")
+_BAD_RATE = re.compile(r"(?:故障|投诉|事故|差错|错误|返工|返修|失误|发生|不合格|超标|空置|闲置|流失|辍学|漏报|迟报|"
+                       r"误报|死亡|发病|结余|违规|违约|逾期|损耗|误差|差评|失败)率$")
+_GROWTH_RATE = re.compile(r"(?:增长|增加|上升|超支|频)$")  # 成本增长率, 故障频率
+_TIME_LIKE = _TIME_UNITS | {"小时", "日", "天", "工作日", "月", "分钟", "秒", "周"}
 _COST_LEVEL2 = ("成本指标", "经济成本指标", "社会成本指标", "生态环境成本指标")
 _MONEY_CUES = ("成本", "经费", "资金", "预算", "金额", "费", "收入", "投资", "补贴", "补助", "投入", "支出", "价", "元",
                "奖励", "工资", "租金", "款")
@@ -547,19 +557,36 @@ def _find(text: str, *, cell: bool = False, strict: bool = False, year: int | No
 
 def implied_op(name: str | None, level2: str | None = None, unit: str | None = None,
                value=None) -> str | None:
-    """The direction a bare number means for this indicator: ``<=`` for costs, failures and times, else ``>=``."""
+    """The direction a bare number means for this indicator: ``<=`` when lower is better, else ``>=``.
+
+    The one direction rule of the project (``index.compare.polarity`` uses it too), in this order:
+    a zero target is a cap (0起); a rate (…率) is higher-is-better unless it counts something bad
+    (故障率, 投诉率, 事故率, 差错率) or is the growth of a bad thing (成本增长率), and 下降率/减少率/降低率/压减率
+    are good rates; otherwise good nouns (满意, 使用时间, 进度) beat bad ones (成本, 费用, 时限, 时长, 用时,
+    事故, 投诉); then a cost category (成本指标) or a 时效指标 counted in time units means ``<=``.
+    Returns None only for money with no context at all (a bare 250万元 in free text).
+    """
     if value is not None and value == 0:
-        return "<="
-    if level2 and level2 in _COST_LEVEL2:
         return "<="
     if name:
         n = fold(name)
-        if any(c in n for c in _NEGATIVE_CUES):
-            # 费用节约率, 成本控制率 read as targets to reach: a rate of a "good" thing wins.
-            if re.search(r"(节约|节省|控制|合格|达标|完成|覆盖|执行|到位|准确|及时|处理|办结|整改|查处|结案)率", n):
+        i = n.rfind("率")
+        if i >= 0:
+            head = n[:i + 1]
+            if _DECREASE_RATE.search(head):
                 return ">="
+            if _BAD_RATE.search(head):
+                return "<="
+            if _GROWTH_RATE.search(head[:-1]) and _NEGATIVE_CUES.search(head):
+                return "<="
+            return ">="
+        if _POSITIVE_CUES.search(n):
+            return ">="
+        if _NEGATIVE_CUES.search(n):
             return "<="
-    if level2 == "时效指标" and unit in _TIME_UNITS | {"小时", "日", "天", "工作日", "月"}:
+    if level2 and level2 in _COST_LEVEL2:
+        return "<="
+    if level2 == "时效指标" and unit in _TIME_LIKE:
         return "<="
     if unit and unit.endswith("元") and level2 is None and name is None:
         return None

@@ -193,6 +193,26 @@ def test_compare_targets(a, b, name, level2, expected):
     assert compare_targets(a, b, name=name, level2=level2, year_shift=1) == expected
 
 
+@pytest.mark.parametrize("name, level2, a, b, expected", [
+    ("事故起数下降率", None, 10, 15, "raised"),      # a bigger 下降率 asks more
+    ("能耗下降率", None, 8, 5, "lowered"),
+    ("光纤故障率", None, 5, 3, "raised"),
+    ("投诉率", None, 2, 4, "lowered"),
+    ("成本增长率", None, 5, 3, "raised"),
+    ("培训成本控制率", "成本指标", 90, 95, "raised"),
+    ("平均办理时长", None, 5, 3, "raised"),
+    ("设备持续使用时间", "可持续影响指标", 5, 8, "raised"),
+    ("资金成本", "产出成本", 40, 35, "raised"),       # a raw category label is understood
+])
+def test_compare_uses_the_extractor_direction(name, level2, a, b, expected):
+    """polarity follows implied_op, also over an implied_op stored by an older rule."""
+    ta, tb = t(kind="numeric", value=a, unit="%"), t(kind="numeric", value=b, unit="%")
+    assert compare_targets(ta, tb, name=name, level2=level2) == expected
+    stale = "<=" if polarity(name, level2, ta, tb) == 1 else ">="
+    ta.implied_op = tb.implied_op = stale
+    assert compare_targets(ta, tb, name=name, level2=level2) == expected
+
+
 def test_polarity_prefers_the_written_comparator():
     assert polarity("应急响应时间", None, t(kind="numeric", op="<=", value=30), None) == -1
     assert polarity("培训人次", None, t(kind="numeric", op=">=", value=30), None) == 1

@@ -261,6 +261,52 @@ def test_implied_op_rules():
     assert implied_op("事故发生数", value=0) == "<="
 
 
+# One direction rule for parse_value, extract and compare (index.compare.polarity calls implied_op).
+DIRECTIONS = [
+    ("事故起数下降率", None, "%", ">="),        # a 下降率 of a bad thing is a good rate
+    ("能耗下降率", None, "%", ">="),
+    ("投诉件减少率", None, "%", ">="),
+    ("人员压减率", None, "%", ">="),
+    ("单位成本降低率", "成本指标", "%", ">="),
+    ("光纤故障率", None, "%", "<="),
+    ("投诉率", None, "%", "<="),
+    ("安全事故率", None, "%", "<="),
+    ("火灾事故发生率", None, "%", "<="),
+    ("不合格率", None, "%", "<="),
+    ("差错率", None, "%", "<="),
+    ("成本增长率", None, "%", "<="),
+    ("验收合格率", None, "%", ">="),
+    ("食品安全投诉举报处置率", "质量指标", "%", ">="),   # handling complaints is good
+    ("违法案件查办率", "质量指标", "%", ">="),
+    ("人均培训成本控制率", "成本指标", "%", ">="),       # a good rate beats the cost category
+    ("资金成本", "成本指标", None, "<="),
+    ("设备购置", "成本指标", "万元", "<="),
+    ("培训费用", None, "万元", "<="),
+    ("免费发放种子数量", None, "粒", ">="),              # 免费 is no 费用
+    ("办结时限", None, "日", "<="),
+    ("平均办理时长", None, "小时", "<="),
+    ("审批用时", None, "日", "<="),
+    ("设备持续使用时间", "可持续影响指标", "年", ">="),   # 使用时间 holds 用时 but is good
+    ("总体支出进度", None, "%", ">="),
+    ("投诉处理满意度", "服务对象满意度指标", "%", ">="),
+    ("办理周期", "时效指标", "天", "<="),
+    ("及时率", "时效指标", "%", ">="),
+    ("培训人次", "数量指标", "人次", ">="),
+    (None, None, "万元", None),                         # bare money in free text: no direction
+]
+
+
+@pytest.mark.parametrize("name,level2,unit,op", DIRECTIONS, ids=[str(d[0]) for d in DIRECTIONS])
+def test_implied_op_directions(name, level2, unit, op):
+    assert implied_op(name, level2, unit) == op
+
+
+def test_good_rate_gets_its_direction_in_cells_and_text():
+    assert parse_value("10%", name="事故起数下降率").implied_op == ">="
+    [t] = extract_targets("全年事故起数下降率 10%，")
+    assert (t["op"], t["implied_op"]) == (None, ">=")
+
+
 # The seed's table values (distinct value, name, level2 of its 108 rows) and what they mean.
 SEED_ROWS = [
     ("95%", "装备数量", "数量指标", dict(kind="numeric", op=None, value=95, unit="%")),
