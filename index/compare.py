@@ -15,12 +15,15 @@ Output statuses follow the contract (same|changed|added|removed). Decisions docu
   direction: a lower 故障率 is a raise), ``lowered``, or ``modified`` (different but not ordered:
   another unit, kind, reference or wording).
 - ``≥85%`` and ``85%`` are the same target (an unwritten comparator is the implied one), and so are
-  ``10辆`` and ``10`` (the unit is implied); deadlines are compared after shifting by the years
-  between the documents (年底前 each year is the same target).
+  ``10辆`` and ``10`` (the unit is implied); deadlines are compared as days (a month alone is its
+  last day; a date without a year, ``--12``, takes its document's year) after shifting by the years
+  between the documents (2021年底前 in 2021 and 2022年底前 in 2022 are the same target); an earlier
+  deadline is ``raised``.
 """
 
 from __future__ import annotations
 
+import calendar
 import math
 import re
 from dataclasses import dataclass
@@ -154,7 +157,7 @@ def canonical_unit(unit: str | None) -> str | None:
 
 
 def target_of(ind_value: str | None, target: Target | None, *, name: str | None = None,
-              level2: str | None = None) -> Target:
+              level2: str | None = None, year: int | None = None) -> Target:
     """The stored target, else one parsed from the raw value (parse_value), else a plain one."""
     if target is not None:
         return target
@@ -163,7 +166,7 @@ def target_of(ind_value: str | None, target: Target | None, *, name: str | None 
         from jixiao.pipeline.extract import parse_value
     except ImportError:  # a trimmed install without the extractor still compares hand-built documents
         return Target(raw=raw, kind="na" if normalize_name(raw) in _PLACEHOLDER else "qualitative")
-    return parse_value(raw, name=name, level2=level2)
+    return parse_value(raw, name=name, level2=level2, year=year)
 
 
 def polarity(name: str | None, level2: str | None, a: Target | None, b: Target | None) -> int:
@@ -197,11 +200,46 @@ def _money_wan(value: float | None, unit: str | None) -> tuple[float | None, str
     return value, unit
 
 
-def _shift_date(date: str | None, years: int) -> str | None:
-    if not date or not years:
-        return date
-    m = re.match(r"^(\d{4})(.*)$", date)
-    return f"{int(m.group(1)) + years}{m.group(2)}" if m else date
+_DATE = re.compile(r"(?:(\d{4})|-)(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+_PART_OF_MONTH = {"初": 10, "上旬": 10, "中旬": 20}  # 下旬 and 底 are the month's end
+
+
+def deadline_day(t: Target, year: int | None = None) -> tuple[int | None, int, int] | None:
+    """The day a deadline falls on, ``(year, month, day)``: a month alone (2022-12, 12月底) is its last
+    day, 12月中旬 the 20th; a date without a year (``--12``) takes ``year`` (the document's), else its
+    year is None. None when the date cannot be read."""
+    m = _DATE.fullmatch(t.date or "")
+    if not m:
+        return None
+    y = int(m[1]) if m[1] else year
+    mon = int(m[2]) if m[2] else 12
+    if not 1 <= mon <= 12:
+        return None
+    if m[3]:
+        day = int(m[3])
+    else:
+        part = next((_PART_OF_MONTH[f] for f in t.flags if f in _PART_OF_MONTH), None)
+        day = part or calendar.monthrange(y or 2001, mon)[1]
+    return y, mon, day
+
+
+def _compare_deadlines(a: Target, b: Target, year_shift: int, from_year: int | None) -> str | None:
+    to_year = from_year + year_shift if from_year is not None else None
+    da, db = deadline_day(a, from_year), deadline_day(b, to_year)
+    if da is None or db is None:
+        return None if (a.date or None) == (b.date or None) else "modified"
+    (ya, ma, xa), (yb, mb, xb) = da, db
+    if ya is None and yb is None:
+        ya = yb = 0  # both 'every year on this day' (年底前): compare month and day
+    elif ya is None or yb is None:
+        # One year unknown, no document year to fill it: equal days are taken as the same target,
+        # but there is no order to speak of.
+        return None if (ma, xa) == (mb, xb) else "modified"
+    else:
+        ya += year_shift  # 2021年底前 in 2021 and 2022年底前 in 2022 are the same target
+    if (ya, ma, xa) == (yb, mb, xb):
+        return None
+    return "raised" if (yb, mb, xb) < (ya, ma, xa) else "lowered"  # an earlier deadline asks more
 
 
 def _close(x: float | None, y: float | None) -> bool:
@@ -211,8 +249,12 @@ def _close(x: float | None, y: float | None) -> bool:
 
 
 def compare_targets(a: Target, b: Target, *, name: str | None = None, level2: str | None = None,
-                    year_shift: int = 0) -> str | None:
-    """How target ``a`` (earlier) became ``b``: None (unchanged), ``raised``, ``lowered`` or ``modified``."""
+                    year_shift: int = 0, from_year: int | None = None) -> str | None:
+    """How target ``a`` (earlier) became ``b``: None (unchanged), ``raised``, ``lowered`` or ``modified``.
+
+    ``year_shift`` is the years between the documents; ``from_year`` (the earlier document's year)
+    completes deadlines written without a year (``--12``).
+    """
     ka, kb = a.kind or "qualitative", b.kind or "qualitative"
     if ka == "na" and kb == "na":
         return None
@@ -225,13 +267,7 @@ def compare_targets(a: Target, b: Target, *, name: str | None = None, level2: st
         oa, ob = _norm_op(a.effective_op), _norm_op(b.effective_op)
         return None if same_ref and (oa == ob or oa is None or ob is None) else "modified"
     if ka == "deadline":
-        da, db = _shift_date(a.date, year_shift), b.date
-        if da == db:
-            return None
-        if not da or not db:
-            return "modified"
-        # An earlier deadline asks more; compare as zero-padded strings (2022-06 < 2022-12 < 2022-12-30).
-        return "raised" if db < da else "lowered"
+        return _compare_deadlines(a, b, year_shift, from_year)
     # numeric and change
     va, ua = _money_wan(a.value, canonical_unit(a.unit))
     vb, ub = _money_wan(b.value, canonical_unit(b.unit))
@@ -336,7 +372,7 @@ def _projects(docs: Iterable[Document]) -> list[_Proj]:
     out = []
     for d in _merge_docs(docs):
         for p in d.projects:
-            inds = [_Ind(i, _level2(i), target_of(i.value, i.target, name=i.level3, level2=_level2(i)))
+            inds = [_Ind(i, _level2(i), target_of(i.value, i.target, name=i.level3, level2=_level2(i), year=d.year))
                     for i in p.indicators]
             text = " ".join(x for x in [p.purpose or "", *p.goals] if x)
             out.append(_Proj(p, inds, budget_wan(p), text))
@@ -348,7 +384,7 @@ def _narratives(docs: Iterable[Document]) -> list[_Narr]:
     for d in _merge_docs(docs):
         for s in d.sections:
             for t in s.targets:
-                out.append(_Narr(t.text, s.heading, target_of(t.text, t.target), t.level2))
+                out.append(_Narr(t.text, s.heading, target_of(t.text, t.target, year=d.year), t.level2))
     return out
 
 
@@ -440,7 +476,6 @@ class Comparer:
     def compare(self, department: str, from_year: int, from_docs: Iterable[Document], to_year: int,
                 to_docs: Iterable[Document]) -> dict[str, Any]:
         """Contract §4 comparison of two years, plus a ``summary``."""
-        shift = to_year - from_year
         from_docs, to_docs = list(from_docs), list(to_docs)  # read twice: projects, then narrative
         left, right = _projects(from_docs), _projects(to_docs)
         pairs = {j: (i, s) for i, j, s in self.match_projects(left, right)}
@@ -449,24 +484,24 @@ class Comparer:
         for j, b in enumerate(right):
             if j in pairs:
                 i, s = pairs[j]
-                projects.append(self._project_diff(left[i], b, s, shift))
+                projects.append(self._project_diff(left[i], b, s, (from_year, to_year)))
             else:
                 projects.append(self._project_one(b, "added"))
         projects += [self._project_one(a, "removed") for i, a in enumerate(left) if i not in matched_left]
-        narrative = self._narrative_diff(_narratives(from_docs), _narratives(to_docs), shift)
+        narrative = self._narrative_diff(_narratives(from_docs), _narratives(to_docs), (from_year, to_year))
         result = {"department": department, "from": from_year, "to": to_year, "projects": projects,
                   "narrative": narrative}
         result["summary"] = summarize(result)
         return result
 
-    def _project_diff(self, a: _Proj, b: _Proj, score: float, shift: int) -> dict[str, Any]:
+    def _project_diff(self, a: _Proj, b: _Proj, score: float, years: tuple[int, int]) -> dict[str, Any]:
         pairs = {j: (i, s) for i, j, s in self.match_indicators(a.inds, b.inds)}
         matched = {i for i, _ in pairs.values()}
         rows = []
         for j, ib in enumerate(b.inds):
             if j in pairs:
                 i, s = pairs[j]
-                rows.append(self._indicator_diff(a.inds[i], ib, s, shift))
+                rows.append(self._indicator_diff(a.inds[i], ib, s, years))
             else:
                 rows.append(_indicator_one(ib, "added"))
         for i, ia in enumerate(a.inds):
@@ -488,11 +523,11 @@ class Comparer:
                 "budget": _budget(p.budget if side_from else None, None if side_from else p.budget),
                 "indicators": [_indicator_one(i, status) for i in p.inds]}
 
-    def _indicator_diff(self, a: _Ind, b: _Ind, score: float, shift: int) -> dict[str, Any]:
+    def _indicator_diff(self, a: _Ind, b: _Ind, score: float, years: tuple[int, int]) -> dict[str, Any]:
         renamed = a.norm != b.norm
         recategorized = bool(a.level2 and b.level2 and a.level2 != b.level2)
         change = compare_targets(a.target, b.target, name=b.ind.level3 or a.ind.level3,
-                                 level2=b.level2 or a.level2, year_shift=shift)
+                                 level2=b.level2 or a.level2, year_shift=years[1] - years[0], from_year=years[0])
         status = "changed" if renamed or recategorized or change else "same"
         return {"status": status, "change": change, "renamed": renamed, "recategorized": recategorized,
                 "from_level3": a.ind.level3, "to_level3": b.ind.level3,
@@ -501,7 +536,7 @@ class Comparer:
                 "from_value": a.ind.value, "to_value": b.ind.value,
                 "from_target": _tdict(a.target), "to_target": _tdict(b.target), "score": round(score, 3)}
 
-    def _narrative_diff(self, left: list[_Narr], right: list[_Narr], shift: int) -> list[dict[str, Any]]:
+    def _narrative_diff(self, left: list[_Narr], right: list[_Narr], years: tuple[int, int]) -> list[dict[str, Any]]:
         pairs = {j: (i, s) for i, j, s in self.match_narratives(left, right)}
         matched = {i for i, _ in pairs.values()}
         out = []
@@ -509,7 +544,8 @@ class Comparer:
             if j in pairs:
                 i, s = pairs[j]
                 a = left[i]
-                change = compare_targets(a.target, b.target, name=b.text, level2=b.level2, year_shift=shift)
+                change = compare_targets(a.target, b.target, name=b.text, level2=b.level2,
+                                         year_shift=years[1] - years[0], from_year=years[0])
                 same_text = normalize_name(a.text) == normalize_name(b.text)
                 status = "same" if change is None and same_text else "changed"
                 out.append({"status": status, "change": change, "reworded": not same_text and change is None,
@@ -602,7 +638,7 @@ def _chain_changes(chain: dict, years: list[int], get) -> dict[str, str]:
             out[key] = "removed"
         else:
             (ta, na, la), (tb, nb, lb) = get(a), get(b)
-            change = compare_targets(ta, tb, name=nb or na, level2=lb or la, year_shift=y1 - y0)
+            change = compare_targets(ta, tb, name=nb or na, level2=lb or la, year_shift=y1 - y0, from_year=y0)
             out[key] = change or ("renamed" if normalize_name(na) != normalize_name(nb) else "same")
     return out
 

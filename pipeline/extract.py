@@ -8,6 +8,9 @@ Three entry points share one finder:
 - ``narrative_targets(paragraph)``: the measurable clauses of a 绩效指标 paragraph, with spans and
   baselines inherited by later change clauses (较2015年末…下降10%，死亡人数下降10%).
 
+Deadline dates are ``2022-12`` or ``2022-12-30``; one written without a year and no document year
+given is ``--12`` / ``--12-30`` (ISO 8601 truncated forms), never a guessed year.
+
 The finder runs a few precompiled regexes over a same-length folded copy of the text (so spans
 index the original), then keeps the best non-overlapping candidates: period > deadline > change >
 reference > quantity.
@@ -206,6 +209,9 @@ class _Cand:
 
 
 def _date_str(y, m, d) -> str:
+    """``2022-12``, ``2022-12-30``; without a known year ``--12``, ``--12-30`` (ISO 8601's truncated
+    month and month-day forms, as XML Schema's gMonth/gMonthDay): the document year fills them when
+    known (``parse_value(year=)``, ``narrative_targets(year=)``) and ``index.compare`` does when comparing."""
     ys = f"{y:04d}" if y else "-"
     if m is None:
         return f"{ys}"
@@ -609,7 +615,8 @@ def parse_value(raw: str | None, *, name: str | None = None, level2: str | None 
         raw: the cell text as written (None or blank → kind na).
         name: the indicator (三级指标) name, for the implied direction and money context.
         level2: the canonical second-level category (成本指标 → ``<=``).
-        year: the document year, for deadlines written without one (11月底完成).
+        year: the document year, for deadlines written without one (11月底完成 → 2022-11; without
+            ``year`` the date is ``--11``, see ``_date_str``).
     """
     if raw is None:
         return Target(raw="", kind="na")
@@ -646,7 +653,7 @@ def parse_value(raw: str | None, *, name: str | None = None, level2: str | None 
             ml = re.fullmatch(r"(?:本?年[底末内]|年度内|当年|本年度内?)(?:前|之前|以前)?(?:完成)?", f)
             if ml:
                 tg = Target(raw=text, kind="deadline", op="<=" if ("前" in f or "内" in f) else None,
-                            date=_date_str(year, 12, None) if year else None)
+                            date=_date_str(year, 12, None))
     if tg is None:
         tg = Target(raw=text, kind="qualitative")
         if name and fold(name).strip() == f.strip():
@@ -744,11 +751,12 @@ def _clause_start(text: str, pos: int) -> int:
     return i
 
 
-def narrative_targets(text: str) -> list[NarrativeTarget]:
+def narrative_targets(text: str, *, year: int | None = None) -> list[NarrativeTarget]:
     """The measurable clauses of a 绩效指标 paragraph, each with its span in ``text`` and its Target.
 
     Clauses are split at ，。；; a change clause without its own baseline inherits the last one
-    written in the same sentence (较2015年末…下降10%，死亡人数下降10%).
+    written in the same sentence (较2015年末…下降10%，死亡人数下降10%). ``year`` (the document's)
+    completes deadlines written without one (11月底前 → 2022-11).
     """
     if not text:
         return []
@@ -759,7 +767,7 @@ def narrative_targets(text: str) -> list[NarrativeTarget]:
     for piece in _split_clauses(text, pos):
         cs, ce, sentence_end = piece
         clause = text[cs:ce]
-        found = _find(clause, strict=True)
+        found = _find(clause, strict=True, year=year)
         found = [c for c in found if c.target.kind != "deadline" or c.target.op]
         if not found:
             if sentence_end:

@@ -9,6 +9,7 @@ import pytest
 
 from jixiao.document import Budget, Target
 from jixiao.errors import JixiaoError, NotFoundError
+from jixiao.pipeline.extract import parse_value
 from jixiao.index.compare import (Comparer, compare_documents, compare_targets, compare_years, normalize_name,
                                   polarity, resolve_department, select_years)
 
@@ -193,6 +194,41 @@ def test_compare_targets(a, b, name, level2, expected):
     assert compare_targets(a, b, name=name, level2=level2, year_shift=1) == expected
 
 
+def dl(date, *flags) -> Target:
+    return t(kind="deadline", op="<=", date=date, flags=list(flags))
+
+
+@pytest.mark.parametrize("a, b, from_year, expected", [
+    (dl("--12"), dl("2023-06"), 2022, "raised"),         # 12月 in 2022 → 2023年6月: half a year earlier
+    (dl("--12"), dl("2023-12"), 2022, None),             # 年底前 each year
+    (dl("2022-12"), dl("--12"), 2022, None),
+    (dl("--12"), dl("--06"), 2022, "raised"),
+    (dl("--06"), dl("--12"), None, "lowered"),           # both yearless: month against month
+    (dl("--12"), dl("--12"), None, None),
+    (dl("--12"), dl("2023-06"), None, "modified"),        # one year unknown: no order
+    (dl("--12"), dl("2023-12"), None, None),
+    (dl("2022-12"), dl("2023-12-31"), 2022, None),        # 12月底 is the 31st
+    (dl("2022-12"), dl("2023-12-30"), 2022, "raised"),
+    (dl("2022-12-30"), dl("2023-12"), 2022, "lowered"),
+    (dl("2022-06", "中旬"), dl("2023-06"), 2022, "lowered"),
+    (dl("2022-11"), dl("2023-02"), 2022, "raised"),        # 2023-11 → 2023-02, not compared as text
+    (dl("2022-12"), dl(None), 2022, "modified"),
+])
+def test_deadlines_compare_as_days(a, b, from_year, expected):
+    assert compare_targets(a, b, name="完成时间", year_shift=1, from_year=from_year) == expected
+
+
+def test_yearless_deadline_in_a_document_takes_its_year():
+    def one(year, value):
+        p = proj("平台建设", 10, "", [("时效指标", "完成时间", value)])
+        p.indicators[0].target = parse_value(value)  # as parsed without the document's year
+        return doc(year, [p], [])
+
+    r = compare_documents(DEPT, 2022, [one(2022, "12月底前")], 2023, [one(2023, "2023年6月底前")])
+    [row] = r["projects"][0]["indicators"]
+    assert (row["from_target"]["date"], row["to_target"]["date"], row["change"]) == ("--12", "2023-06", "raised")
+
+
 @pytest.mark.parametrize("name, level2, a, b, expected", [
     ("事故起数下降率", None, 10, 15, "raised"),      # a bigger 下降率 asks more
     ("能耗下降率", None, 8, 5, "lowered"),
@@ -202,7 +238,7 @@ def test_compare_targets(a, b, name, level2, expected):
     ("培训成本控制率", "成本指标", 90, 95, "raised"),
     ("平均办理时长", None, 5, 3, "raised"),
     ("设备持续使用时间", "可持续影响指标", 5, 8, "raised"),
-    ("资金成本", "产出成本", 40, 35, "raised"),       # a raw category label is understood
+    ("设备购置", "产出成本", 40, 35, "raised"),       # a raw category label is understood
 ])
 def test_compare_uses_the_extractor_direction(name, level2, a, b, expected):
     """polarity follows implied_op, also over an implied_op stored by an older rule."""

@@ -206,6 +206,8 @@ def test_parse_value(raw, expected):
     ("12月30日前", dict(year=2021), dict(kind="deadline", date="2021-12-30", op="<=")),
     ("12月30日前", dict(), dict(kind="deadline", date="--12-30", op="<=")),
     ("年底前完成", dict(year=2021), dict(kind="deadline", date="2021-12", op="<=")),
+    ("年底前完成", dict(), dict(kind="deadline", date="--12", op="<=")),   # yearless: ISO 8601 --MM
+    ("11月底完成", dict(), dict(kind="deadline", date="--11", op=None)),
     ("5%", dict(name="光纤故障率"), dict(op=None, implied_op="<=")),
     ("95%", dict(name="购装备验收合格率"), dict(implied_op=">=")),
     ("90%", dict(name="服务对象满意度", level2="服务对象满意度指标"), dict(implied_op=">=")),
@@ -468,6 +470,12 @@ def test_narrative_skips_clauses_without_measurable_targets():
     assert [(t.text, t.target.value) for t in got] == [("培训2期", 2), ("演练3次", 3)]
     for t in got:
         assert text[t.span[0]:t.span[1]] == t.text
+
+
+def test_narrative_deadline_takes_the_document_year():
+    text = "绩效指标：系统于11月底前上线运行。"
+    assert [n.target.date for n in narrative_targets(text)] == ["--11"]
+    assert [n.target.date for n in narrative_targets(text, year=2022)] == ["2022-11"]
 
 
 def test_narrative_of_empty_text():
