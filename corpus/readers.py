@@ -52,16 +52,9 @@ def check_file(path: str | Path) -> int:
     return st.st_size
 
 
-def read(path: str | Path) -> RawDocument:
-    """Read ``path`` by its extension. Raises a ReadError subclass naming the problem."""
+def read_bytes(path: str | Path) -> bytes:
+    """The bytes of a regular file within its size limit. Raises a ReadError subclass naming the problem."""
     p = Path(path)
-    ext = p.suffix.lower()
-    if ext in LEGACY:
-        raise UnsupportedFormatError(f"旧格式 {ext} 不能直接读取 (legacy format): {LEGACY[ext]}", where=str(p))
-    if ext not in SUPPORTED:
-        raise UnsupportedFormatError(
-            f"不支持的文件类型 unsupported file type '{ext or '(none)'}'; jixiao reads "
-            f"{' '.join(SUPPORTED)}", where=str(p))
     check_file(p)
     limit = size_limit(p)
     try:
@@ -71,6 +64,24 @@ def read(path: str | Path) -> RawDocument:
         raise ReadError(f"无法读取 cannot read: {e.strerror or e}", where=str(p)) from None
     if len(data) > limit:
         raise TooLargeError(f"文件过大 file is over the limit of {limit // 2**20} MB", where=str(p))
+    return data
+
+
+def read(path: str | Path, data: bytes | None = None) -> RawDocument:
+    """Read ``path`` by its extension (``data``: its bytes, already read by ``read_bytes``).
+
+    Raises a ReadError subclass naming the problem.
+    """
+    p = Path(path)
+    ext = p.suffix.lower()
+    if ext in LEGACY:
+        raise UnsupportedFormatError(f"旧格式 {ext} 不能直接读取 (legacy format): {LEGACY[ext]}", where=str(p))
+    if ext not in SUPPORTED:
+        raise UnsupportedFormatError(
+            f"不支持的文件类型 unsupported file type '{ext or '(none)'}'; jixiao reads "
+            f"{' '.join(SUPPORTED)}", where=str(p))
+    if data is None:
+        data = read_bytes(p)
     if ext in TEXT_SUFFIXES:
         from jixiao.corpus.text import read_text
 

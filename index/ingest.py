@@ -9,7 +9,6 @@ never anything committed before.
 
 from __future__ import annotations
 
-import hashlib
 import sys
 import time
 from collections import Counter
@@ -19,17 +18,6 @@ from jixiao.errors import IndexError_, JixiaoError
 
 BATCH_FILES = 50
 BATCH_RECORDS = 20_000
-
-
-def file_sha256(path: Path) -> str:
-    from jixiao.corpus.readers import check_file
-
-    check_file(path)  # never hash a pipe or device (it blocks or never ends)
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _error_line(path, e: BaseException) -> str:
@@ -47,6 +35,7 @@ def run_ingest(paths, index_dir: str, *, year=None, region=None, department=None
 
     Prints one error line per bad file on ``err`` and a closing summary on ``out``.
     """
+    from jixiao.corpus.readers import read_bytes, sha256_of
     from jixiao.index.store import open_store
     from jixiao.pipeline.enrich import Parser, iter_input_files
 
@@ -71,11 +60,11 @@ def run_ingest(paths, index_dir: str, *, year=None, region=None, department=None
     dropped: set[Path] = set()  # duplicates whose older content was removed from the index
     writing = False  # inside a write: a Ctrl-C there leaves whoosh's writer half-updated
 
-    def write(path: Path, fn, *args):
+    def write(path: Path, fn):
         nonlocal writing
         writing = True
         try:
-            out = fn(*args)
+            out = fn()
         except Exception as e:  # whoosh's writer may hold part of this document: commit nothing more
             raise IndexError_(f"无法写入索引 cannot add the file to the index ({type(e).__name__}: {e}); "
                               f"files since the last commit were not indexed, run again", where=str(path)) from e
@@ -85,19 +74,20 @@ def run_ingest(paths, index_dir: str, *, year=None, region=None, department=None
     def ingest_one(path: Path) -> tuple[str, int]:
         """Index one file: its status and the number of records written (0 when skipped or failed)."""
         try:
-            sha = file_sha256(path)
+            data = read_bytes(path)  # once: hashed here, parsed below if the index needs it
+            sha = sha256_of(data)
             status = store.status_of(str(path), sha)
             if status in ("skipped", "duplicate"):
                 n["skipped"] += 1
                 if status == "duplicate":
                     duplicates.append(path)
                     # one document per content: what this path held before is no longer in it
-                    if write(path, store.discard, str(path)):
+                    if write(path, lambda: store.discard(str(path))):
                         dropped.add(path)
                 return status, 0
-            doc = parser.parse(path)
+            doc = parser.parse(path, data)
             doc.source.sha256 = sha  # the index identifies a file by its bytes
-            res = write(path, store.add_document, doc, False)
+            res = write(path, lambda: store.add_document(doc, commit=False, status=status))
         except (KeyboardInterrupt, SystemExit, IndexError_):
             raise  # a damaged or locked index is not this file's fault: stop the batch
         except Exception as e:  # noqa: BLE001 - every failure is reported per file

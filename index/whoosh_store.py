@@ -354,13 +354,14 @@ class WhooshStore:
         self._pending[key] = None
         return True
 
-    def add_document(self, doc: Document, commit: bool = True) -> AddResult:
+    def add_document(self, doc: Document, commit: bool = True, *, status: str | None = None) -> AddResult:
         """Index one enriched Document; same sha256 → skipped; same path with new content → replaced.
 
         Content already indexed under another path → ``duplicate``: nothing is added, and what this
         path held before is deleted (it no longer holds that), so no two records share a ``dockey``.
+        ``status``: what ``status_of`` just said for this document, when the caller asked it (no writes since).
         """
-        status = self.status_of(doc.source.path, doc.source.sha256)
+        status = status or self.status_of(doc.source.path, doc.source.sha256)
         if status == "skipped":
             return AddResult("skipped", 0)
         if status == "duplicate":

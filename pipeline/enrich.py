@@ -56,11 +56,12 @@ class Parser:
             self._model = load_model(self.model_path)
         return self._model
 
-    def parse(self, path: str | os.PathLike) -> Document:
+    def parse(self, path: str | os.PathLike, data: bytes | None = None) -> Document:
+        """``data``: the file's bytes when the caller has already read them (ingest hashes them first)."""
         from jixiao.corpus.layout import build_document
         from jixiao.corpus.readers import read
 
-        raw = read(path)
+        raw = read(path, data)
         doc = build_document(raw)
         if self.year is not None:
             doc.year = self.year

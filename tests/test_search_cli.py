@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -304,15 +304,46 @@ def test_ctrl_c_inside_a_write_keeps_the_index_whole_and_a_rerun_completes(tmp_p
     assert sorted(h["value"] for h in search(index, "应急演练次数")["hits"]) == ["1次", "2次", "3次"]
 
 
+def test_ingest_reads_and_looks_up_each_file_once(tmp_path, monkeypatch):
+    # Each new file was read and hashed twice (once to decide, again to parse) and looked up in the
+    # index twice (status_of again inside add_document).
+    import builtins
+
+    from jixiao.index.ingest import run_ingest
+    from jixiao.index.whoosh_store import WhooshStore
+    from jixiao.pipeline.enrich import Parser
+
+    docs, index = _tiny_docs(tmp_path / "docs", 3), str(tmp_path / "ix")
+    Parser(classify=False).parse(docs / "d0.txt")  # jieba and the taxonomy load their files now
+    calls = Counter()
+    real_open, real_status = builtins.open, WhooshStore.status_of
+
+    def counted_open(file, *a, **k):
+        if str(file).startswith(str(docs)):
+            calls["open"] += 1
+        return real_open(file, *a, **k)
+
+    def counted_status(*a, **k):
+        calls["status_of"] += 1
+        return real_status(*a, **k)
+
+    monkeypatch.setattr(builtins, "open", counted_open)
+    monkeypatch.setattr(WhooshStore, "status_of", counted_status)
+    out = io.StringIO()
+    assert run_ingest([docs], index, progress=False, out=out, parser=Parser(classify=False))
+    assert "新增 added 3" in out.getvalue() and calls == {"open": 3, "status_of": 3}
+    assert sorted(h["value"] for h in search(index, "应急演练次数")["hits"]) == ["1次", "2次", "3次"]
+
+
 def test_ctrl_c_while_parsing_keeps_the_files_already_done(tmp_path):
     from jixiao.index.ingest import run_ingest
     from jixiao.pipeline.enrich import Parser
 
     class Interrupted(Parser):
-        def parse(self, path):
+        def parse(self, path, data=None):
             if path.name == "d2.txt":
                 raise KeyboardInterrupt
-            return super().parse(path)
+            return super().parse(path, data)
 
     docs, index = _tiny_docs(tmp_path / "docs", 3), str(tmp_path / "ix")
     with pytest.raises(KeyboardInterrupt):
