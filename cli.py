@@ -421,7 +421,8 @@ def compare(department, year_from, year_to, index_dir, fmt, out_path):
 
     Projects and indicators are matched by meaning (names drift, codes change); the report
     lists added, removed and changed projects, budgets, indicators and narrative targets.
-    With more than two indexed years between --from and --to, every year gets a column.
+    The report compares --from with --to; years indexed between them add a
+    year-by-year section with a column per year (json: key "by_year").
 
     \b
     要求提高 raised = 目标更严格（故障率、时限降低也算）a more demanding target.

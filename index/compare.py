@@ -772,6 +772,21 @@ def compare_years(department: str, docs_by_year: dict[int, Iterable[Document]], 
     return Comparer(segmenter).compare_years(department, docs_by_year)
 
 
+def compare_range(department: str, docs_by_year: dict[int, Iterable[Document]], *, segmenter=None) -> dict[str, Any]:
+    """What ``jixiao compare --from Y1 --to Y2`` reports: the first year against the last (contract §4,
+    plus ``summary``) and, when years lie between them, the year-by-year chain of every year under
+    ``by_year`` (the ``compare_years`` result), so the top level always has the contract's shape."""
+    docs_by_year = {y: list(d) for y, d in docs_by_year.items()}  # read by both comparisons
+    years = sorted(docs_by_year)
+    if len(years) < 2:
+        raise JixiaoError(f"comparing needs at least two years; got {years}")
+    comparer = Comparer(segmenter)  # one similarity cache for both
+    result = comparer.compare(department, years[0], docs_by_year[years[0]], years[-1], docs_by_year[years[-1]])
+    if len(years) > 2:
+        result["by_year"] = comparer.compare_years(department, docs_by_year)
+    return result
+
+
 def _listing(departments: dict[str, list[int]]) -> str:
     if not departments:
         return "the index is empty (run `jixiao ingest PATH` first)"
@@ -825,9 +840,6 @@ def run_compare(index_dir: str, department: str, year_from: int, year_to: int, *
         docs = {y: store.documents(dept, y) for y in years}
     finally:
         store.close()
-    if len(years) == 2:
-        result = compare_documents(dept, years[0], docs[years[0]], years[1], docs[years[1]])
-    else:
-        result = compare_years(dept, docs)
+    result = compare_range(dept, docs)
     write_report(result, fmt, out_path=out_path, out=out or sys.stdout)
     return result

@@ -1,7 +1,10 @@
 """Renderers for comparison results: json, md, html (self-contained, with charts), csv and xlsx.
 
-A two-year result (``compare_documents``) and a several-year result (``compare_years``, which has a
-``years`` key) are both accepted. Every string that comes from a document is escaped in HTML.
+A two-year result (``compare_documents``, ``compare_range``) and a several-year result (``compare_years``,
+which has a ``years`` key) are both accepted. A two-year result carrying ``by_year`` (``jixiao compare``
+over a range with years between its ends) is reported as that two-year comparison first, every format
+alike, then the year-by-year table as an extra section (md, html) or sheets (xlsx); csv, like the json
+top level, holds the two-year rows. Every string that comes from a document is escaped in HTML.
 """
 
 from __future__ import annotations
@@ -232,28 +235,34 @@ def _xlsx_sheet(columns: list[str], rows: list[list[Any]], y0=None, y1=None) -> 
     return headers, out
 
 
+def _year_sheets(result: dict[str, Any]) -> dict[str, tuple[list[str], list[list[Any]]]]:
+    """摘要, 项目 and 指标变化 of a several-year result: per-year counts, budgets and values."""
+    years = _year_keys(result)
+    summ = result["summary"]
+    summary_rows: list[list[Any]] = [["部门 department", result["department"]]]
+    for y in years:
+        s = _get(summ["years"], y)
+        summary_rows += [[f"{y} 项目数 projects", s["projects"]], [f"{y} 指标数 indicators", s["indicators"]],
+                         [f"{y} 预算合计（万元）budget", s["budget"]]]
+    for t, counts in summ["transitions"].items():
+        summary_rows += [[f"{t} 指标{CHANGE_ZH.get(k, k)} {k}", v] for k, v in counts.items()]
+    proj_rows = [[_latest(p["names"], years)] + [_get(p["budget"], y) for y in years] for p in result["projects"]]
+    columns, rows = _xlsx_sheet(*year_rows(result))
+    return {"摘要": (["项目 item", "数值 value"], summary_rows),
+            "项目": (["项目 project"] + [f"{y} 预算(万元)" for y in years], proj_rows),
+            "指标变化": (columns, rows)}
+
+
 def write_xlsx_report(result: dict[str, Any], path: str) -> None:
-    """Sheets 摘要 (summary), 项目 (projects) and 指标变化 (indicator level), all with filters.
+    """Sheets 摘要 (summary), 项目 (projects) and 指标变化 (indicator level), all with filters; a result
+    with ``by_year`` adds 逐年摘要, 逐年项目 and 逐年指标变化 for the years between.
 
     Counts, budgets and target numbers are numeric cells (sums and filters work in Excel)."""
     from jixiao.errors import JixiaoError
     from jixiao.output import write_xlsx
 
     if is_multi(result):
-        years = _year_keys(result)
-        summ = result["summary"]
-        summary_rows: list[list[Any]] = [["部门 department", result["department"]]]
-        for y in years:
-            s = _get(summ["years"], y)
-            summary_rows += [[f"{y} 项目数 projects", s["projects"]], [f"{y} 指标数 indicators", s["indicators"]],
-                             [f"{y} 预算合计（万元）budget", s["budget"]]]
-        for t, counts in summ["transitions"].items():
-            summary_rows += [[f"{t} 指标{CHANGE_ZH.get(k, k)} {k}", v] for k, v in counts.items()]
-        proj_rows = [[_latest(p["names"], years)] + [_get(p["budget"], y) for y in years] for p in result["projects"]]
-        columns, rows = _xlsx_sheet(*year_rows(result))
-        sheets = {"摘要": (["项目 item", "数值 value"], summary_rows),
-                  "项目": (["项目 project"] + [f"{y} 预算(万元)" for y in years], proj_rows),
-                  "指标变化": (columns, rows)}
+        sheets = _year_sheets(result)
     else:
         s = result["summary"]
         summary_rows = [["部门 department", result["department"]], ["年度 years", f"{result['from']} → {result['to']}"]]
@@ -274,6 +283,8 @@ def write_xlsx_report(result: dict[str, Any], path: str) -> None:
                           f"{result['from']} 预算(万元)", f"{result['to']} 预算(万元)", "预算变化",
                           "新增指标", "删除指标", "变化指标"], proj_rows),
                   "指标变化": (columns, rows)}
+        if result.get("by_year"):  # the years between, after the two-year sheets
+            sheets.update({f"逐年{k}": v for k, v in _year_sheets(result["by_year"]).items()})
     try:
         write_xlsx(path, sheets)
     except OSError as e:
@@ -339,13 +350,19 @@ def render_md(result: dict[str, Any]) -> str:
         if same:
             out += ["", f"其余 {same} 条叙述目标未变。"]
         out.append("")
+    if result.get("by_year"):
+        out.append(render_md_years(result["by_year"], level=2))
     return "\n".join(out)
 
 
-def render_md_years(result: dict[str, Any]) -> str:
+def render_md_years(result: dict[str, Any], *, level: int = 1) -> str:
+    """The year-by-year report; ``level`` 2 makes it a section of a two-year report."""
     years = _year_keys(result)
     s = result["summary"]
-    out = [f"# {_md(result['department'])} {years[0]}–{years[-1]} 绩效目标对比", "", "## 摘要 Summary", ""]
+    h = "#" * level
+    title = (f"{_md(result['department'])} {years[0]}–{years[-1]} 绩效目标对比" if level == 1
+             else f"逐年对比 Year by year {years[0]}–{years[-1]}")
+    out = [f"{h} {title}", "", f"{h}# 摘要 Summary", ""]
     out += _md_table(["年度", "项目", "指标", "预算合计（万元）"],
                      [[y, _get(s["years"], y)["projects"], _get(s["years"], y)["indicators"],
                        _get(s["years"], y)["budget"]] for y in years])
@@ -355,16 +372,16 @@ def render_md_years(result: dict[str, Any]) -> str:
         projects = "，".join(f"{CHANGE_ZH.get(k, k)} {v}" for k, v in pc.items() if v)
         out.append(f"- {t} 指标：" + ("，".join(f"{CHANGE_ZH.get(k, k)} {v}" for k, v in counts.items()) or "无")
                    + (f"；项目：{projects}" if projects else ""))
-    out += ["", "## 项目 Projects", ""]
+    out += ["", f"{h}# 项目 Projects", ""]
     for p in result["projects"]:
-        out += [f"### {_md(_latest(p['names'], years))}", "",
+        out += [f"{h}## {_md(_latest(p['names'], years))}", "",
                 "预算（万元）：" + "，".join(f"{y} {num(_get(p['budget'], y)) or '—'}" for y in years), ""]
         out += _md_table(["二级指标", "三级指标"] + [str(y) for y in years],
                          [[i.get("level2"), _latest(i["names"], years)] + [_get(i["values"], y) for y in years]
                           for i in p["indicators"]])
         out.append("")
     if result["narrative"]:
-        out += ["## 叙述目标 Narrative targets", ""]
+        out += [f"{h}# 叙述目标 Narrative targets", ""]
         out += _md_table(["叙述目标"] + [str(y) for y in years],
                          [[_latest(n["texts"], years)] + [(_get(n["targets"], y) or {}).get("raw")
                                                           if _get(n["texts"], y) else None for y in years]
@@ -388,7 +405,7 @@ body{font-family:-apple-system,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei
 background:var(--bg);margin:0 auto;padding:1rem;max-width:1100px;line-height:1.5;overflow-wrap:anywhere}
 h1{font-size:1.4rem;margin:.2rem 0 1rem}
 h2{font-size:1.15rem;border-bottom:2px solid var(--line);padding-bottom:.2rem;margin-top:2rem}
-h3{font-size:1rem;margin:1.4rem 0 .3rem}
+h3{font-size:1rem;margin:1.4rem 0 .3rem}h4{font-size:.95rem;margin:1.2rem 0 .3rem}
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(10rem,1fr));gap:.6rem}
 .card{border:1px solid var(--line);border-radius:6px;padding:.5rem .7rem}.card b{font-size:1.3rem;display:block}
 .card span{white-space:nowrap}
@@ -430,7 +447,7 @@ html{font-size:10.5pt}body{max-width:none;padding:0}
 .scroll{overflow:visible}
 figure,svg,tr,.card{break-inside:avoid}
 svg{max-width:110mm}
-h2,h3,figcaption,.project>.muted{break-after:avoid}
+h2,h3,h4,figcaption,.project>.muted{break-after:avoid}
 details>summary{list-style:none}
 a{color:inherit;text-decoration:none}
 }
@@ -609,6 +626,8 @@ def render_html(result: dict[str, Any]) -> str:
             body.append(narr_table(narr))
         if same:
             body.append(_details(f"其余 {len(same)} 条叙述目标未变 unchanged", narr_table(same)))
+    if result.get("by_year"):
+        body += html_years_body(result["by_year"], level=2)
     body.append('<p class="muted">jixiao compare · 匹配按名称语义、类别与内容，不按项目编码。'
                 "Matched by meaning, category and content, not by project code.</p>")
     return _page(title, body)
@@ -641,9 +660,17 @@ def _name_history(names: dict, years: list) -> str:
 
 def render_html_years(result: dict[str, Any]) -> str:
     years = _year_keys(result)
+    return _page(f"{result['department']} {years[0]}–{years[-1]} 绩效目标对比", html_years_body(result))
+
+
+def html_years_body(result: dict[str, Any], *, level: int = 1) -> list[str]:
+    """The year-by-year report as HTML body parts; ``level`` 2 makes it a section of a two-year report."""
+    years = _year_keys(result)
     s = result["summary"]
-    title = f"{result['department']} {years[0]}–{years[-1]} 绩效目标对比"
-    body = [f"<h1>{e(title)}</h1>", "<h2>摘要 Summary</h2>",
+    h1, h2, h3 = (f"h{level + k}" for k in range(3))
+    title = (f"{result['department']} {years[0]}–{years[-1]} 绩效目标对比" if level == 1
+             else f"逐年对比 Year by year {years[0]}–{years[-1]}")
+    body = [f"<{h1}>{e(title)}</{h1}>", f"<{h2}>摘要 Summary</{h2}>",
             _table(["年度", "项目", "指标", "预算合计（万元）"],
                    [("", [e(y), e(_get(s["years"], y)["projects"]), e(_get(s["years"], y)["indicators"]),
                           e(_get(s["years"], y)["budget"])]) for y in years], cls="plain")]
@@ -655,7 +682,7 @@ def render_html_years(result: dict[str, Any]) -> str:
     body += ["</div>", CHANGE_NOTE, "<figure><figcaption>各项目预算 Budget by project</figcaption>",
              budget_chart([str(_latest(p["names"], years)) for p in result["projects"]],
                           [(str(y), [_get(p["budget"], y) for p in result["projects"]]) for y in years]),
-             "</figure>", "<h2>项目 Projects</h2>",
+             "</figure>", f"<{h2}>项目 Projects</{h2}>",
              '<p class="legend"><span class="c-raised">■ 要求提高</span><span class="c-lowered">■ 要求降低</span>'
              '<span class="c-modified">■ 调整</span><span class="muted">— 当年无此指标</span></p>']
     trans = [f"{a}→{b}" for a, b in zip(years, years[1:])]
@@ -689,7 +716,7 @@ def render_html_years(result: dict[str, Any]) -> str:
                 and len({_get(p["budget"], y) for y in years}) == 1)
 
     for p in sorted(result["projects"], key=quiet):  # projects with news first, in document order
-        body.append(f'<section class="project"><h3>{_year_span(p["names"], years)}{_name_history(p["names"], years)}</h3>'
+        body.append(f'<section class="project"><{h3}>{_year_span(p["names"], years)}{_name_history(p["names"], years)}</{h3}>'
                     '<div class="muted">预算（万元）'
                     + "，".join(f"{e(y)} {e(num(_get(p['budget'], y)) or '—')}" for y in years) + "</div>")
         changed = [i for i in p["indicators"] if moved(i, p["names"])]
@@ -700,7 +727,7 @@ def render_html_years(result: dict[str, Any]) -> str:
             body.append(_details(f"{'其余 ' if changed else ''}{len(same)} 项指标各年不变 unchanged", ind_table(same)))
         body.append("</section>")
     if result["narrative"]:
-        body.append("<h2>叙述目标 Narrative targets</h2>")
+        body.append(f"<{h2}>叙述目标 Narrative targets</{h2}>")
         narr = [("changed" if moved(n) else "same",
                  [_name_history(n["texts"], years)]
                  + [e((_get(n["targets"], y) or {}).get("raw")) if _get(n["texts"], y) else '<span class="muted">—</span>'
@@ -712,4 +739,4 @@ def render_html_years(result: dict[str, Any]) -> str:
             body.append(_table(cols, changed))
         if same:
             body.append(_details(f"{'其余 ' if changed else ''}{len(same)} 条叙述目标各年不变 unchanged", _table(cols, same)))
-    return _page(title, body)
+    return body

@@ -13,7 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from jixiao.errors import JixiaoError
-from jixiao.index.compare import compare_documents, compare_years
+from jixiao.document import Source
+from jixiao.index.compare import compare_documents, compare_range, compare_years
 from jixiao.index.report import render, write_report
 
 if str(Path(__file__).parent) not in sys.path:  # --import-mode=importlib leaves tests/ off sys.path
@@ -37,12 +38,22 @@ def result():
     return compare_documents(DEPT, 2021, [docs_2021()], 2022, [planted_2022()])
 
 
+def docs_2023():
+    d = docs_2022()
+    d.year, d.source = 2023, Source("/tmp/2023.txt", "2023", "txt")
+    d.projects[2].indicators[0] = ind("数量指标", "应急演练次数", "6次")
+    return d
+
+
 @pytest.fixture(scope="module")
 def multi():
-    d23 = docs_2022()
-    d23.year = 2023
-    d23.projects[2].indicators[0] = ind("数量指标", "应急演练次数", "6次")
-    return compare_years(DEPT, {2021: [docs_2021()], 2022: [docs_2022()], 2023: [d23]})
+    return compare_years(DEPT, {2021: [docs_2021()], 2022: [docs_2022()], 2023: [docs_2023()]})
+
+
+@pytest.fixture(scope="module")
+def ranged():
+    """--from 2021 --to 2023 with 2022 indexed too."""
+    return compare_range(DEPT, {2021: [docs_2021()], 2022: [docs_2022()], 2023: [docs_2023()]})
 
 
 # ---------------------------------------------------------------- json
@@ -182,6 +193,50 @@ def test_multi_year_rows_across_years(multi, tmp_path):
     assert ws.auto_filter.ref
 
 
+# ---------------------------------------------------------------- a range with years between its ends
+
+def drill_row(result):
+    p = next(p for p in result["projects"] if p["to_name"] == "安全生产应急专项经费及自然灾害预案演练经费")
+    return next(i for i in p["indicators"] if i["to_level3"] == "应急演练次数")
+
+
+def test_range_json_is_the_contract_comparison_of_its_ends(ranged):
+    d = json.loads(render(ranged, "json"))
+    assert (d["from"], d["to"]) == (2021, 2023) and "years" not in d
+    for p in d["projects"]:
+        assert {"status", "from_name", "to_name", "budget", "indicators"} <= set(p)
+        assert all({"status", "from_level3", "to_level3", "from_target", "to_target"} <= set(i) for i in p["indicators"])
+    assert all({"status", "from_text", "to_text"} <= set(n) for n in d["narrative"])
+    r = drill_row(d)
+    assert (r["from_value"], r["to_value"], r["change"]) == ("3次", "6次", "raised")  # 2021 against 2023
+    chain = d["by_year"]
+    assert chain["years"] == [2021, 2022, 2023]
+    [row] = [i for p in chain["projects"] for i in p["indicators"] if i["names"].get("2023") == "应急演练次数"]
+    assert list(row["values"].values()) == ["3次", "4次", "6次"]
+
+
+def test_range_reports_lead_with_the_two_year_comparison(ranged, tmp_path):
+    md = render(ranged, "md")
+    assert md.startswith(f"# {DEPT} 2021 → 2023 绩效目标对比")
+    assert md.index("## 项目 Projects") < md.index("## 逐年对比 Year by year 2021–2023")
+    assert "| 数量指标 | 应急演练次数 | 3次 | 4次 | 6次 |" in md
+    page = render(ranged, "html")
+    assert page.index("<h1>") < page.index("<h2>逐年对比 Year by year 2021–2023</h2>")
+    assert "<h1>" not in page[page.index("逐年对比"):]
+    rows = list(csv.DictReader(io.StringIO(render(ranged, "csv"))))
+    assert "from_level3" in rows[0] and not any(k.startswith("value_") for k in rows[0])
+    drill = next(r for r in rows if r["to_level3"] == "应急演练次数")
+    assert (drill["from_value"], drill["to_value"], drill["change"]) == ("3次", "6次", "raised")
+    path = tmp_path / "r.xlsx"
+    write_report(ranged, "xlsx", out_path=str(path))
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["摘要", "项目", "指标变化", "逐年摘要", "逐年项目", "逐年指标变化"]
+    assert {"2021 指标值 from_value", "2023 指标值 to_value"} <= {c.value for c in wb["指标变化"][1]}
+    assert [c.value for c in wb["逐年指标变化"][1]][4:7] == ["2021 指标值 value", "2022 指标值 value", "2023 指标值 value"]
+
+
 # ---------------------------------------------------------------- the command
 
 @pytest.fixture
@@ -212,6 +267,24 @@ def test_cli_compare_json_and_html(index_dir, tmp_path):
                             "--format", "html", "-o", str(out)])
     assert r.exit_code == 0, r.output
     assert "&lt;script&gt;" in out.read_text(encoding="utf-8")
+
+
+def test_cli_compare_json_over_three_indexed_years(index_dir):
+    from jixiao.cli import cli
+    from jixiao.index.store import open_store
+
+    store = open_store(index_dir, writable=True)
+    try:
+        store.add_document(docs_2023())
+    finally:
+        store.close()
+    r = CliRunner().invoke(cli, ["compare", "--index", index_dir, "--department", DEPT, "--from", "2021",
+                                 "--to", "2023", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.output)
+    assert (d["from"], d["to"], d["by_year"]["years"]) == (2021, 2023, [2021, 2022, 2023])
+    assert {p["status"] for p in d["projects"]} <= {"same", "changed", "added", "removed"}
+    assert all("from_name" in p and "to_name" in p for p in d["projects"])
 
 
 @pytest.mark.parametrize("args, message", [
