@@ -15,6 +15,7 @@ Whoosh commits atomically (a new TOC generation), so a killed process loses only
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import os
@@ -22,7 +23,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from jixiao.document import Document
+from jixiao.document import Document, Target
 from jixiao.errors import IndexError_, IndexLockedError, JixiaoError, SchemaVersionError
 from jixiao.index.store import AddResult, SearchFilters, SearchResult
 
@@ -30,8 +31,10 @@ SCHEMA_VERSION = 4
 MERGE_FACTOR = 8  # segments of one size tier before they are merged (keeps their number logarithmic)
 VERSION_FILE = "jixiao-schema.json"
 INGEST_LOCK = "JIXIAO_INGEST"
-TARGET_KEYS = ("raw", "kind", "op", "value", "value_max", "unit", "direction", "baseline", "reference",
-               "date", "implied_op", "flags")
+# Stored positionally in field order: a new Target field goes last (older records lack it and unpack
+# it as None, or [] for a list); reordering or removing one changes the stored form: bump SCHEMA_VERSION.
+TARGET_FIELDS = dataclasses.fields(Target)
+TARGET_KEYS = tuple(f.name for f in TARGET_FIELDS)
 FACETS = ("year", "level2", "department")
 UNKNOWN = "未知"
 SNIPPET_CHARS = 120
@@ -80,22 +83,28 @@ def indicator_text(level3: str | None, description: str | None, value: str | Non
     return " | ".join(p for p in parts if p)
 
 
+def _is_list(f: dataclasses.Field) -> bool:
+    return f.default_factory is list
+
+
 def pack_target(t) -> list | None:
-    """Target → a short list in TARGET_KEYS order (stored per record; keys would triple its size)."""
+    """Target → a short list in TARGET_KEYS order (stored per record; keys would triple its size).
+
+    Trailing None and [] are dropped; ``unpack_target`` restores them.
+    """
     if t is None:
         return None
-    vals = [getattr(t, k) for k in TARGET_KEYS]
-    vals[-1] = list(vals[-1] or [])
+    vals = [list(getattr(t, f.name) or []) if _is_list(f) else getattr(t, f.name) for f in TARGET_FIELDS]
     while vals and vals[-1] in (None, []):
         vals.pop()
     return vals
 
 
 def unpack_target(vals: list | None) -> dict | None:
+    """A stored list → the Target's fields as a dict; fields missing from the list are None (lists [])."""
     if vals is None:
         return None
-    d = {k: None for k in TARGET_KEYS}
-    d["flags"] = []
+    d = {f.name: [] if _is_list(f) else None for f in TARGET_FIELDS}
     d.update(zip(TARGET_KEYS, vals))
     return d
 

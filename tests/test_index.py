@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from jixiao.document import Document, Indicator, NarrativeTarget, Project, Section, Source, Target
 from jixiao.errors import IndexError_, IndexLockedError, QueryError, SchemaVersionError
 from jixiao.index.store import SearchFilters, open_store
-from jixiao.index.whoosh_store import VERSION_FILE
+from jixiao.index.whoosh_store import SCHEMA_VERSION, VERSION_FILE, pack_target, unpack_target
 
 
 def T(raw, value=None, unit=None, op=None, kind="numeric"):
@@ -51,6 +52,29 @@ DOCS = [
 ]
 
 
+def every_field_set() -> Target:
+    """A Target with a distinct non-empty value in every field, whatever fields Target has."""
+    return Target(**{f.name: [f"v-{f.name}"] if f.default_factory is list else f"v-{f.name}"
+                     for f in dataclasses.fields(Target)})
+
+
+def test_every_target_field_survives_the_index():
+    # TARGET_KEYS was a hand-kept copy of Target's fields: a new field would be silently dropped.
+    t = every_field_set()
+    assert unpack_target(pack_target(t)) == dataclasses.asdict(t)
+    assert unpack_target(pack_target(Target(raw="x"))) == dataclasses.asdict(Target(raw="x", kind="qualitative"))
+
+
+def test_the_stored_target_form_is_schema_version_4():
+    # Positions are the stored form: if this changes, bump SCHEMA_VERSION (old indexes then say re-ingest).
+    assert SCHEMA_VERSION == 4
+    assert pack_target(Target("≥95%", "numeric", ">=", 95, unit="%", flags=["approx"])) == \
+        ["≥95%", "numeric", ">=", 95, None, "%", None, None, None, None, None, ["approx"]]
+    assert pack_target(Target("明显提升")) == ["明显提升", "qualitative"]
+    old = ["≥95%", "numeric", ">=", 95, None, "%"]  # as written by earlier versions (trailing empties dropped)
+    assert unpack_target(old) == dataclasses.asdict(Target("≥95%", "numeric", ">=", 95, unit="%"))
+
+
 @pytest.fixture
 def index_dir(tmp_path):
     d = tmp_path / "ix"
@@ -80,6 +104,7 @@ def test_hits_have_the_contract_fields(store):
     assert h["kind"] == "indicator" and h["level3"] == "应急演练次数"
     assert h["snippet"].startswith("<b>应急演练</b>次数")
     assert h["target"]["unit"] == "次" and h["target"]["flags"] == []
+    assert list(h["target"]) == [f.name for f in dataclasses.fields(Target)]
     assert set(h["source"]) == {"path", "sha256"}
     assert json.loads(json.dumps(r.to_dict(), ensure_ascii=False))["total"] == 3
 
