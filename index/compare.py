@@ -31,7 +31,7 @@ from typing import Any, Iterable, Sequence
 
 from jixiao.document import Document, Indicator, Project, Target, to_dict
 from jixiao.errors import JixiaoError, NotFoundError
-from jixiao.pipeline.extract import implied_op
+from jixiao.pipeline.extract import implied_op, parse_value
 from jixiao.pipeline.segment import fold_width
 from jixiao.pipeline.taxonomy import load_taxonomy
 
@@ -158,15 +158,10 @@ def canonical_unit(unit: str | None) -> str | None:
 
 def target_of(ind_value: str | None, target: Target | None, *, name: str | None = None,
               level2: str | None = None, year: int | None = None) -> Target:
-    """The stored target, else one parsed from the raw value (parse_value), else a plain one."""
+    """The stored target, else one parsed from the raw value (``parse_value``)."""
     if target is not None:
         return target
-    raw = ind_value or ""
-    try:
-        from jixiao.pipeline.extract import parse_value
-    except ImportError:  # a trimmed install without the extractor still compares hand-built documents
-        return Target(raw=raw, kind="na" if normalize_name(raw) in _PLACEHOLDER else "qualitative")
-    return parse_value(raw, name=name, level2=level2, year=year)
+    return parse_value(ind_value or "", name=name, level2=level2, year=year)
 
 
 def polarity(name: str | None, level2: str | None, a: Target | None, b: Target | None) -> int:
@@ -361,8 +356,10 @@ def budget_wan(project: Project) -> float | None:
     return v / 10000 if (b.unit or "万元") == "元" else v
 
 
-def _merge_docs(docs: Iterable[Document]) -> list[Document]:
-    """Target documents of a year when there are any (a self-evaluation would repeat them)."""
+def _prefer_targets(docs: Iterable[Document]) -> list[Document]:
+    """The documents of a year to compare: only its target documents when it has any (its
+    self-evaluations repeat the same projects and rows), else all of them. Nothing is merged: two
+    target documents of one year contribute their projects side by side."""
     docs = list(docs)
     targets = [d for d in docs if d.kind == "target"]
     return targets or docs
@@ -370,7 +367,7 @@ def _merge_docs(docs: Iterable[Document]) -> list[Document]:
 
 def _projects(docs: Iterable[Document]) -> list[_Proj]:
     out = []
-    for d in _merge_docs(docs):
+    for d in _prefer_targets(docs):
         for p in d.projects:
             inds = [_Ind(i, _level2(i), target_of(i.value, i.target, name=i.level3, level2=_level2(i), year=d.year))
                     for i in p.indicators]
@@ -381,7 +378,7 @@ def _projects(docs: Iterable[Document]) -> list[_Proj]:
 
 def _narratives(docs: Iterable[Document]) -> list[_Narr]:
     out = []
-    for d in _merge_docs(docs):
+    for d in _prefer_targets(docs):
         for s in d.sections:
             for t in s.targets:
                 out.append(_Narr(t.text, s.heading, target_of(t.text, t.target, year=d.year), t.level2))

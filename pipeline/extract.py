@@ -104,7 +104,6 @@ _DECREASE_RATE = re.compile(r"(?:下降|减少|降低|压减|压降|压缩|缩�
 _BAD_RATE = re.compile(r"(?:故障|投诉|事故|差错|错误|返工|返修|失误|发生|不合格|超标|空置|闲置|流失|辍学|漏报|迟报|"
                        r"误报|死亡|发病|结余|违规|违约|逾期|损耗|误差|差评|失败)率$")
 _GROWTH_RATE = re.compile(r"(?:增长|增加|上升|超支|频)$")  # 成本增长率, 故障频率
-_TIME_LIKE = _TIME_UNITS | {"小时", "日", "天", "工作日", "月", "分钟", "秒", "周"}
 _COST_LEVEL2 = ("成本指标", "经济成本指标", "社会成本指标", "生态环境成本指标")
 _MONEY_CUES = ("成本", "经费", "资金", "预算", "金额", "费", "收入", "投资", "补贴", "补助", "投入", "支出", "价", "元",
                "奖励", "工资", "租金", "款")
@@ -592,7 +591,7 @@ def implied_op(name: str | None, level2: str | None = None, unit: str | None = N
             return "<="
     if level2 and level2 in _COST_LEVEL2:
         return "<="
-    if level2 == "时效指标" and unit in _TIME_LIKE:
+    if level2 == "时效指标" and unit in _TIME_UNITS:
         return "<="
     if unit and unit.endswith("元") and level2 is None and name is None:
         return None

@@ -11,7 +11,7 @@ from jixiao.document import Budget, Target
 from jixiao.errors import JixiaoError, NotFoundError
 from jixiao.pipeline.extract import parse_value
 from jixiao.index.compare import (Comparer, compare_documents, compare_targets, compare_years, normalize_name,
-                                  polarity, resolve_department, select_years)
+                                  polarity, resolve_department, select_years, target_of)
 
 if str(Path(__file__).parent) not in sys.path:  # --import-mode=importlib leaves tests/ off sys.path
     sys.path.insert(0, str(Path(__file__).parent))
@@ -290,6 +290,19 @@ def test_self_evaluation_does_not_duplicate_targets():
     selfeval.kind = "self_evaluation"
     r = compare_documents(DEPT, 2021, [a, selfeval], 2022, [docs_2022()])
     assert r["summary"]["projects"]["removed"] == 1
+
+
+@pytest.mark.parametrize("value, year, expected", [
+    ("12月底前", 2022, dict(kind="deadline", date="2022-12")),    # a row without a stored target: parsed with its year
+    ("12月底前", None, dict(kind="deadline", date="--12")),
+    ("五十万", None, dict(kind="numeric", value=50, unit="万元")),
+    ("未涉及", None, dict(kind="na")),
+])
+def test_target_of_parses_a_missing_target(value, year, expected):
+    got = target_of(value, None, name="项目资金", year=year)
+    assert {k: getattr(got, k) for k in expected} == expected
+    stored = Target(raw=value, kind="qualitative")
+    assert target_of(value, stored, year=year) is stored
 
 
 # ---------------------------------------------------------------- several years
