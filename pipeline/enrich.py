@@ -87,7 +87,7 @@ class Parser:
                 ind.actual_target = parse_value(ind.actual, name=ind.level3, level2=ind.level2, year=doc.year)
         for s in doc.sections:
             if s.indicator_text and not s.targets:
-                s.targets = narrative_targets(s.indicator_text)
+                s.targets = narrative_targets(s.indicator_text, year=doc.year)
         if self.classify:
             self._classify(doc, tax, version)
         else:

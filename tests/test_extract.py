@@ -478,6 +478,16 @@ def test_narrative_deadline_takes_the_document_year():
     assert [n.target.date for n in narrative_targets(text, year=2022)] == ["2022-11"]
 
 
+def test_parsed_document_narrative_deadlines_take_its_year():
+    from jixiao.document import Document, Section, Source
+    from jixiao.pipeline.enrich import Parser
+
+    d = Document(source=Source("/tmp/x.txt", "x", "txt"), year=2022,
+                 sections=[Section(heading="（一）", indicator_text="绩效指标：系统于11月底前上线运行。")])
+    Parser(classify=False).enrich(d)
+    assert [t.target.date for t in d.sections[0].targets] == ["2022-11"]
+
+
 def test_narrative_of_empty_text():
     assert narrative_targets("") == []
     assert narrative_targets("绩效指标：") == []
