@@ -24,7 +24,7 @@ class Target:
     direction: str | None = None  # increase|decrease (kind change)
     baseline: str | None = None  # 2015年末, 上年 …
     reference: str | None = None  # 核定数, 预算数 …
-    date: str | None = None  # 2022-12 or 2022-12-30
+    date: str | None = None  # 2022-12 or 2022-12-30; --12 / --12-30 when no year is written or known
     implied_op: str | None = None  # direction inferred when op is None
     flags: list[str] = field(default_factory=list)
 
