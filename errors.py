@@ -57,6 +57,12 @@ class TooLargeError(ReadError):
     code = "R006"
 
 
+class WriteError(JixiaoError):
+    """An output file could not be written (missing or read-only folder, full disk)."""
+
+    code = "W001"
+
+
 class LayoutError(JixiaoError):
     """The document's structure could not be recognized."""
 

@@ -199,8 +199,13 @@ def atomic_path(path: str | os.PathLike, suffix: str = ""):
 
     A failed or interrupted write never leaves half a file (nor clobbers the old one).
     """
+    from jixiao.errors import WriteError
+
     d = os.path.dirname(os.path.abspath(path)) or "."
-    fd, tmp = tempfile.mkstemp(suffix=suffix, dir=d)
+    try:
+        fd, tmp = tempfile.mkstemp(suffix=suffix, dir=d)
+    except OSError as e:
+        raise WriteError(f"无法写入 cannot write: {e.strerror or e}", where=str(path)) from None
     os.close(fd)
     try:
         yield tmp
@@ -208,13 +213,20 @@ def atomic_path(path: str | os.PathLike, suffix: str = ""):
         os.umask(mask)
         os.chmod(tmp, 0o666 & ~mask)  # mkstemp makes 0600; give the file the usual permissions
         os.replace(tmp, path)
+    except OSError as e:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise WriteError(f"无法写入 cannot write: {e.strerror or e}", where=str(path)) from None
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
 
 
-def write_text_atomic(path: str, text: str) -> None:
+def write_text_atomic(path: str, text: str, *, bom: bool = False) -> None:
+    """Write ``text`` as UTF-8 (with a BOM for CSV meant for Excel, which needs it to read UTF-8)."""
+    if bom:
+        text = "\ufeff" + text
     with atomic_path(path) as tmp:
         with open(tmp, "w", encoding="utf-8") as f:
             f.write(text)

@@ -107,12 +107,7 @@ def write_report(result: dict[str, Any], fmt: str, *, out_path: str | None = Non
         return
     text = render(result, fmt)
     if out_path:
-        if fmt == "csv":
-            text = "\ufeff" + text  # a BOM so that Excel opens a UTF-8 CSV file as UTF-8
-        try:
-            write_text_atomic(out_path, text)
-        except OSError as e:
-            raise JixiaoError(f"cannot write the report: {e.strerror}", where=out_path) from None
+        write_text_atomic(out_path, text, bom=fmt == "csv")
     else:
         out.write(text)
 
@@ -258,7 +253,6 @@ def write_xlsx_report(result: dict[str, Any], path: str) -> None:
     with ``by_year`` adds 逐年摘要, 逐年项目 and 逐年指标变化 for the years between.
 
     Counts, budgets and target numbers are numeric cells (sums and filters work in Excel)."""
-    from jixiao.errors import JixiaoError
     from jixiao.output import write_xlsx
 
     if is_multi(result):
@@ -285,10 +279,7 @@ def write_xlsx_report(result: dict[str, Any], path: str) -> None:
                   "指标变化": (columns, rows)}
         if result.get("by_year"):  # the years between, after the two-year sheets
             sheets.update({f"逐年{k}": v for k, v in _year_sheets(result["by_year"]).items()})
-    try:
-        write_xlsx(path, sheets)
-    except OSError as e:
-        raise JixiaoError(f"cannot write the workbook: {e.strerror}", where=path) from None
+    write_xlsx(path, sheets)
 
 
 # ---------------------------------------------------------------- markdown

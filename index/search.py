@@ -189,11 +189,8 @@ def run_search(index_dir: str, query: str, *, year=None, year_from=None, year_to
         text = csv_text([hit_row(h) for h in data["hits"]], HIT_COLUMNS)
     elif fmt == "xlsx":
         facet_rows = [[name, k, n] for name, counts in data["facets"].items() for k, n in counts.items()]
-        try:
-            write_xlsx(out_path, {"hits": (HIT_COLUMNS, [hit_row(h) for h in data["hits"]]),
-                                  "facets": (["facet", "value", "count"], facet_rows)})
-        except OSError as e:
-            raise JixiaoError(f"无法写入 cannot write the workbook: {e.strerror or e}", where=out_path) from None
+        write_xlsx(out_path, {"hits": (HIT_COLUMNS, [hit_row(h) for h in data["hits"]]),
+                              "facets": (["facet", "value", "count"], facet_rows)})
         print(f"{result.total} hits → {out_path}", file=out)
         return data
     else:
@@ -201,10 +198,7 @@ def run_search(index_dir: str, query: str, *, year=None, year_from=None, year_to
 
         text = _table_text(data, department, known, width=200 if out_path else terminal_width(out))
     if out_path:
-        try:
-            write_text_atomic(out_path, text)
-        except OSError as e:
-            raise JixiaoError(f"无法写入 cannot write the output file: {e.strerror or e}", where=out_path) from None
+        write_text_atomic(out_path, text, bom=fmt == "csv")  # Excel reads a UTF-8 CSV only with a BOM
     else:
         out.write(text)
     return data

@@ -251,7 +251,7 @@ def test_output_into_a_missing_folder_is_one_error(seed_index, tmp_path, fmt):
     out = tmp_path / "no" / "such" / f"hits.{fmt}"
     r = run("search", "演练", "--index", seed_index, "--format", fmt, "-o", out)
     assert r.exit_code == 1 and "Traceback" not in r.stderr
-    assert r.stderr.startswith(f"错误 Error: {out}: [J000]") and len(r.stderr.splitlines()) == 1
+    assert r.stderr.startswith(f"错误 Error: {out}: [W001]") and len(r.stderr.splitlines()) == 1
     assert not out.parent.exists()
 
 
@@ -365,3 +365,10 @@ def test_ctrl_c_while_parsing_keeps_the_files_already_done(tmp_path):
 def test_bad_filter_values(seed_index, args, code, says):
     r = run("search", "演练", "--index", seed_index, *args)
     assert r.exit_code == code and says in r.stderr and "damaged" not in r.stderr
+
+
+def test_csv_files_carry_a_bom_for_excel(seed_index, tmp_path):
+    out = tmp_path / "hits.csv"
+    r = run("search", "应急演练", "--index", seed_index, "--format", "csv", "-o", out)
+    assert r.exit_code == 0
+    assert out.read_bytes().startswith("\ufeff".encode("utf-8"))
