@@ -138,7 +138,9 @@ def parse(paths, fmt, year, region, department, taxonomy, model_path, no_classif
     Example:
       jixiao parse corpus/samples/chengde_2021_yingji.txt --format table
     """
-    from jixiao.output import dumps
+    import json
+
+    from jixiao.output import progress_bar, short_name
     from jixiao.pipeline.enrich import Parser, iter_input_files
 
     parser = Parser(year=year, region=region, department=department, taxonomy=taxonomy,
@@ -148,23 +150,40 @@ def parse(paths, fmt, year, region, department, taxonomy, model_path, no_classif
     files = list(iter_input_files(paths))
     if not files:
         fail(f"没有可解析的文件 no .txt/.docx/.xlsx/.pdf files found in {' '.join(paths)}")
-    for path in files:
-        try:
-            doc = parser.parse(path)
-        except JixiaoError as e:
-            click.echo(f"错误 Error: {e}", err=True)
-            failed += 1
-            continue
-        if fmt == "jsonl":
-            click.echo(dumps(doc.to_dict()))
-        elif fmt == "json":
-            docs.append(doc.to_dict())
-        else:
-            _print_document_table(doc)
+    # A bar only when the documents go to a file or pipe: it would tangle with output on the screen.
+    bar = progress_bar(len(files), sys.stderr) if len(files) > 1 and not sys.stdout.isatty() else None
+    say = (lambda line: bar.console.print(line, markup=False, highlight=False)) if bar else \
+        (lambda line: click.echo(line, err=True))
+    try:
+        for i, path in enumerate(files):
+            if bar:
+                bar.update(bar.task_ids[0], completed=i, description=short_name(path))
+            try:
+                doc = parser.parse(path)
+            except JixiaoError as e:
+                say(f"错误 Error: {e}")
+                failed += 1
+                continue
+            _emit_document(doc, fmt, docs)
+    finally:
+        if bar:
+            bar.stop()
     if fmt == "json":
-        click.echo(__import__("json").dumps(docs, ensure_ascii=False, indent=1))
+        click.echo(json.dumps(docs, ensure_ascii=False, indent=1))
     if failed:
         sys.exit(1)
+
+
+def _emit_document(doc, fmt: str, docs: list) -> None:
+    """jsonl prints at once; json collects (printed as one array at the end); table prints for people."""
+    from jixiao.output import dumps
+
+    if fmt == "jsonl":
+        click.echo(dumps(doc.to_dict()))
+    elif fmt == "json":
+        docs.append(doc.to_dict())
+    else:
+        _print_document_table(doc)
 
 
 def _print_document_table(doc) -> None:

@@ -230,3 +230,23 @@ def write_text_atomic(path: str, text: str, *, bom: bool = False) -> None:
     with atomic_path(path) as tmp:
         with open(tmp, "w", encoding="utf-8") as f:
             f.write(text)
+
+
+def short_name(path, width: int = 40) -> str:
+    """A file name cut to ``width`` characters from the left (…tail), for progress lines."""
+    s = os.path.basename(str(path))
+    return s if len(s) <= width else "…" + s[-(width - 1):]
+
+
+def progress_bar(total: int, err):
+    """A started rich progress bar on ``err`` when it is a terminal, else None (no noise in logs)."""
+    if not getattr(err, "isatty", lambda: False)():
+        return None
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    bar = Progress(TextColumn("{task.description:<40}", markup=False), BarColumn(), MofNCompleteColumn(),
+                   TimeRemainingColumn(), console=Console(file=err), transient=True)
+    bar.add_task("", total=total)
+    bar.start()
+    return bar

@@ -37,6 +37,7 @@ def run_ingest(paths, index_dir: str, *, year=None, region=None, department=None
     """
     from jixiao.corpus.readers import read_bytes, sha256_of
     from jixiao.index.store import open_store
+    from jixiao.output import progress_bar, short_name
     from jixiao.pipeline.enrich import Parser, iter_input_files
 
     out = out or sys.stdout
@@ -53,7 +54,7 @@ def run_ingest(paths, index_dir: str, *, year=None, region=None, department=None
     store = open_store(index_dir, create=True, writable=True)
     n = Counter()
     t0 = time.perf_counter()
-    bar = _progress(len(files), err) if progress else None
+    bar = progress_bar(len(files), err) if progress else None
     emit = (lambda line: bar.console.print(line, markup=False, highlight=False)) if bar else \
         (lambda line: print(line, file=err))
     duplicates: list[Path] = []  # skipped: the same content is indexed under another path
@@ -109,7 +110,7 @@ def run_ingest(paths, index_dir: str, *, year=None, region=None, department=None
             pending_files = pending_recs = 0
             for i, path in enumerate(files):
                 if bar:
-                    bar.update(bar.task_ids[0], completed=i, description=_short(path))
+                    bar.update(bar.task_ids[0], completed=i, description=short_name(path))
                 try:
                     written = ingest_one(path)[1]
                 except KeyboardInterrupt:
@@ -156,22 +157,3 @@ def run_ingest(paths, index_dir: str, *, year=None, region=None, department=None
 
 def _skipped_why(copies: int) -> str:
     return f"unchanged, or {copies} 个副本 copies of another indexed file" if copies else "unchanged"
-
-
-def _short(path: Path, width: int = 40) -> str:
-    s = str(path.name)
-    return s if len(s) <= width else "…" + s[-(width - 1):]
-
-
-def _progress(total: int, err):
-    """A rich progress bar on ``err`` when it is a terminal, else None."""
-    if not getattr(err, "isatty", lambda: False)():
-        return None
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    bar = Progress(TextColumn("{task.description:<40}", markup=False), BarColumn(), MofNCompleteColumn(),
-                   TimeRemainingColumn(), console=Console(file=err), transient=True)
-    bar.add_task("", total=total)
-    bar.start()
-    return bar
