@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 # 2021年度 / ( 2019 年度) / 2021年 — the 年度 form is the document's own year; a bare 年 may be a date.
 _YEAR_DU = re.compile(r"(?<!\d)(20[0-4]\d)\s*年度")
+_BASELINE_BEFORE = re.compile(r"(?:比|较|同比|相比|与|对比)\s*$")  # 比2023年: a baseline, not the year
 _YEAR = re.compile(r"(?<![\d.\-/])(20[0-4]\d)\s*年(?!\s*[-—~至到]\s*20)")
 _DIVISION = "(?:省|自治区|特别行政区|市|自治州|州|盟|地区|县|自治县|区|旗|镇|乡|街道)"
 _REGION_CHAIN = re.compile(rf"^[\u4e00-\u9fff]{{1,7}}?{_DIVISION}(?:[\u4e00-\u9fff]{{0,7}}?{_DIVISION}){{0,3}}")
@@ -59,16 +60,27 @@ def infer(body: str, hints: dict[str, str] | None = None, *, has_actuals: bool =
 
 
 def infer_year(text: str, title: str | None = None) -> int | None:
-    for source in (title or "", text[:1200]):
-        m = _YEAR_DU.search(source)
-        if m:
-            return int(m.group(1))
-    years = [int(y) for y in _YEAR.findall(text)] + [int(y) for y in _YEAR_DU.findall(text)]
-    if not years:
+    """The document's own year: ``2021年度`` in the title or the opening lines, else the year named
+    most often (``年度`` counting double; ties → the first named), leaving out baselines (比2023年,
+    较2015年末)."""
+    m = _YEAR_DU.search(title or "")
+    if m:
+        return int(m.group(1))
+    head = text[:400]
+    m = _YEAR_DU.search(head)
+    if m:
+        return int(m.group(1))
+    counts: Counter[int] = Counter()
+    for m in _YEAR.finditer(text):
+        if not _BASELINE_BEFORE.search(text[max(0, m.start() - 3):m.start()]):
+            counts[int(m.group(1))] += 1
+    for m in _YEAR_DU.finditer(text):
+        if not _BASELINE_BEFORE.search(text[max(0, m.start() - 3):m.start()]):
+            counts[int(m.group(1))] += 1  # with the 年 match above: a 年度 counts double
+    if not counts:
         return None
-    counts = Counter(years)
     best = max(counts.values())
-    return next(y for y in years if counts[y] == best)  # ties → the first mentioned
+    return next(y for y, n in counts.items() if n == best)  # Counter keeps first-seen order
 
 
 def _year_hint(raw: str | None) -> int | None:

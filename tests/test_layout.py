@@ -427,3 +427,16 @@ def test_goal_rows_after_the_indicator_block_are_goals_not_indicators():
                 "绩效目标 | 目标1 | 提升应急处置能力 |\n| 目标2 | 完成演练 |\n")
     assert rows(doc) == [("产出指标", "数量指标", "演练次数", "3次")]
     assert doc.projects[0].goals == ["提升应急处置能力", "完成演练"]
+
+
+@pytest.mark.parametrize("text,year", [
+    ("项目支出绩效目标表（2019年度）\n指标 目标值", 2019),
+    # a 年度 far below the opening lines is a reference to another year, outvoted by the text
+    ("完成2021年护工培训任务；2021年培训人数；2021年就业率。" + "培训补助标准。" * 80 + "在2020年度第五期补助。", 2021),
+    ("污水集中收集率（不低于80%或比2023年提升不少于5个百分点）", None),  # a baseline is not the year
+    ("2021年末较2015年末事故起数下降10%", 2021),
+])
+def test_infer_year(text, year):
+    from jixiao.corpus.metadata import infer_year
+
+    assert infer_year(text) == year
