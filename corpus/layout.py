@@ -770,7 +770,8 @@ def _number(text: str) -> tuple[float, str | None] | None:
 def _key_role(cell: str) -> str | None:
     k = key(cell)
     k = re.sub(r"^其中[:：]?", "", k).rstrip(":")
-    return _KEY_ROLE.get(k)
+    # 预算金额（万元） is 预算金额 with its unit (a 元 unit is noticed by the builder's yuan flag)
+    return _KEY_ROLE.get(k) or _KEY_ROLE.get(re.sub(r"\((?:万元|元)\)$", "", k))
 
 
 def is_title(cell: str) -> bool:

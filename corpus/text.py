@@ -239,7 +239,9 @@ def split_blocks(text: str) -> list[Block]:
     i, n = 0, len(lines)
     while i < n:
         line = lines[i]
-        if line.startswith("\t"):
+        if _is_tsv_row(line):
+            i = _tsv_region(lines, i, blocks)
+        elif line.startswith("\t"):
             i = _tab_table(lines, i, blocks)
         elif "|" in line:
             i = _pipe_region(lines, i, blocks)
@@ -254,6 +256,23 @@ def split_blocks(text: str) -> list[Block]:
 
 def _cell(s: str) -> str:
     return s.replace("\u3000", " ").strip()
+
+
+def _is_tsv_row(line: str) -> bool:
+    """A whole row with tab-separated cells (copied from Excel), as opposed to Word's export, which
+    writes one cell per line after a single leading tab."""
+    tabs = line.count("\t")
+    return bool(tabs) and line.strip() != "" and (tabs >= 2 or not line.startswith("\t"))
+
+
+def _tsv_region(lines: list[str], i: int, blocks: list[Block]) -> int:
+    """Consecutive tab-separated rows; empty cells (merged in the source) stay as "" in place."""
+    rows: list[list[str]] = []
+    while i < len(lines) and _is_tsv_row(lines[i]):
+        rows.append([_cell(c) for c in lines[i].rstrip("\n").split("\t")])
+        i += 1
+    blocks.append(Table(rows))
+    return i
 
 
 def _tab_table(lines: list[str], i: int, blocks: list[Block]) -> int:

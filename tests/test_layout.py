@@ -440,3 +440,42 @@ def test_infer_year(text, year):
     from jixiao.corpus.metadata import infer_year
 
     assert infer_year(text) == year
+
+
+SELF_EVAL_TSV = (
+    "2022年度项目支出绩效自评表\n"
+    "项目名称\t农村饮水安全维修养护\n"
+    "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\t偏差原因分析及改进措施\n"
+    "产出指标(50分)\t数量指标\t维修供水工程处数\t30处\t32处\t20\t20\t\n"
+    "\t\t水质检测次数\t≥4次\t4次\t10\t10\t\n"
+    "\t时效指标\t资金拨付及时率\t100%\t95%\t10\t9\t部分资金年底拨付\n"
+    "满意度指标(10分)\t服务对象满意度指标\t受益群众满意度\t≥90%\t93%\t10\t10\t\n"
+)
+
+
+def test_tab_separated_rows_copied_from_excel_keep_their_blank_merged_cells():
+    doc = parse(SELF_EVAL_TSV)
+    assert doc.kind == "self_evaluation" and doc.year == 2022
+    got = [(i.level1, i.level2, i.level3, i.value, i.actual, i.weight, i.score, i.deviation)
+           for p in doc.projects for i in p.indicators]
+    assert got == [
+        ("产出指标", "数量指标", "维修供水工程处数", "30处", "32处", "20", "20", None),
+        ("产出指标", "数量指标", "水质检测次数", "≥4次", "4次", "10", "10", None),
+        ("产出指标", "时效指标", "资金拨付及时率", "100%", "95%", "10", "9", "部分资金年底拨付"),
+        ("满意度指标", "服务对象满意度指标", "受益群众满意度", "≥90%", "93%", "10", "10", None),
+    ]
+
+
+def test_2021_framework_pipe_table_with_a_unit_in_the_budget_label():
+    doc = parse("项目名称 | 大气污染防治专项 | 项目编码 | 4501232301\n"
+                "预算金额（万元）| 300 | 其中：财政资金 | 300 | 其他资金 | 0\n"
+                "一级指标 | 二级指标 | 三级指标 | 指标值\n"
+                "产出指标 | 数量指标 | 监测站点建设数量 | ≥12个\n"
+                "成本指标 | 经济成本指标 | 单个站点建设成本 | ≤25万元\n"
+                "| 社会成本指标 | 施工扰民投诉次数 | ≤2次\n")
+    p = doc.projects[0]
+    assert (p.code, p.name, p.budget.total, p.budget.fiscal, p.budget.other) == (
+        "4501232301", "大气污染防治专项", 300, 300, 0)
+    assert [(i.level1, i.level2, i.level3) for i in p.indicators] == [
+        ("产出指标", "数量指标", "监测站点建设数量"), ("成本指标", "经济成本指标", "单个站点建设成本"),
+        ("成本指标", "社会成本指标", "施工扰民投诉次数")]
