@@ -37,7 +37,10 @@ def read_text(data: bytes, path: str) -> RawDocument:
     text, encoding = decode(data, path)
     text = clean_text(text)
     body_start = provenance_end(text)
-    blocks = split_blocks(text[body_start:])
+    if path.lower().endswith(".csv"):
+        blocks = csv_blocks(text[body_start:])
+    else:
+        blocks = split_blocks(text[body_start:])
     if not any(_has_text(b) for b in blocks):
         raise EmptyInputError("文件没有正文 the file holds no text (only a header or blank lines)", where=path)
     return RawDocument(path=path, format="txt", sha256=sha256_of(data), blocks=blocks, text=text,
@@ -224,6 +227,19 @@ def provenance(text: str) -> dict[str, str]:
         key, _, value = line.lstrip("# ").partition(":")
         out[key.strip().lower()] = value.strip()
     return out
+
+
+def csv_blocks(text: str) -> list[Block]:
+    """A CSV export (Excel, WPS): one table, quoted cells and empty merged cells kept in place."""
+    import csv
+
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",\t;，")
+    except csv.Error:
+        dialect = csv.excel
+    rows = [[_cell(c) for c in row] for row in csv.reader(text.splitlines(), dialect)]
+    return [Table([r for r in rows if any(r)])]
 
 
 def _has_text(block: Block) -> bool:

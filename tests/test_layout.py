@@ -479,3 +479,18 @@ def test_2021_framework_pipe_table_with_a_unit_in_the_budget_label():
     assert [(i.level1, i.level2, i.level3) for i in p.indicators] == [
         ("产出指标", "数量指标", "监测站点建设数量"), ("成本指标", "经济成本指标", "单个站点建设成本"),
         ("成本指标", "社会成本指标", "施工扰民投诉次数")]
+
+
+def test_csv_export_is_read_as_one_table_with_quoted_cells():
+    import csv
+    import io
+
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    for line in SELF_EVAL_TSV.splitlines():
+        w.writerow(line.split("\t"))
+    text = buf.getvalue().replace("部分资金年底拨付", "部分资金年底拨付, 已整改")  # a comma inside a quoted cell
+    doc = build_document(read_text(("\ufeff" + text).encode("utf-8"), "se.csv"))
+    got = [(i.level2, i.level3, i.value, i.actual, i.deviation) for p in doc.projects for i in p.indicators]
+    assert got[2] == ("时效指标", "资金拨付及时率", "100%", "95%", "部分资金年底拨付, 已整改")
+    assert len(got) == 4
