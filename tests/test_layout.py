@@ -487,10 +487,10 @@ def test_csv_export_is_read_as_one_table_with_quoted_cells():
 
     buf = io.StringIO()
     w = csv.writer(buf)
-    for line in SELF_EVAL_TSV.splitlines():
-        w.writerow(line.split("\t"))
-    text = buf.getvalue().replace("部分资金年底拨付", "部分资金年底拨付, 已整改")  # a comma inside a quoted cell
-    doc = build_document(read_text(("\ufeff" + text).encode("utf-8"), "se.csv"))
+    for line in SELF_EVAL_TSV.replace("部分资金年底拨付", "部分资金年底拨付, 已整改").splitlines():
+        w.writerow(line.split("\t"))  # the comma inside a cell gets quoted
+    assert '"部分资金年底拨付, 已整改"' in buf.getvalue()
+    doc = build_document(read_text(("\ufeff" + buf.getvalue()).encode("utf-8"), "se.csv"))
     got = [(i.level2, i.level3, i.value, i.actual, i.deviation) for p in doc.projects for i in p.indicators]
     assert got[2] == ("时效指标", "资金拨付及时率", "100%", "95%", "部分资金年底拨付, 已整改")
     assert len(got) == 4
