@@ -744,7 +744,7 @@ _KEYS = {
     "name": "项目名称 专项名称 项目支出名称 专项资金名称 资金名称 项目(资金)名称",
     "total": "预算数 年度资金总额 资金总额 项目预算金额(万元) 项目预算金额 年度本级预算金额 全年预算数 全年预算数(A) "
              "预算金额 项目资金总额 年度预算数 资金额度 预算安排 年度预算",
-    "fiscal": "财政资金 财政拨款 本年财政拨款 一、预算资金 预算资金 中央补助 财政拨款资金",
+    "fiscal": "财政资金 财政拨款 本年财政拨款 当年财政拨款 一、预算资金 预算资金 中央补助 财政拨款资金",
     "other": "其他资金 二、自有资金 自有资金 其他",
     "purpose": "项目概况 项目总体情况 项目实施内容 项目内容 资金用途 主要用途",
 }
@@ -752,6 +752,7 @@ _KEY_ROLE = {key(n): r for r, names in _KEYS.items() for n in names.split()}
 _TITLE = re.compile(r"(绩效信息表|绩效表|绩效目标表|绩效目标申报表|目标申报表|申报表|自评表|绩效目标自评表|目标表)$")
 _STOP = re.compile(r"^(注[:：]|注\d|说明[:：]|其他需说明|财政部门|主管部门意见|审核意见|填表人|填报人|单位负责人|附件[:：]?$|"
                    r".{0,12}意见\s*[（(]?盖章|相关解读|扫一扫)")
+_FOOTERS = {"总分", "合计", "总计", "得分合计", "总得分", "评分合计"}
 _HEADING = re.compile(r"^(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分)")
 _GOAL_N = re.compile(r"^目标\s*\d+\s*[:：]?\s*(.*)$")
 _NUMBER = re.compile(r"^\s*([\d,，]+(?:\.\d+)?)\s*(万元|万|元)?")
@@ -788,6 +789,8 @@ class _ProjectState:
     expect_purpose: bool = False
     goal_next: bool = False
     yuan: bool = False  # amounts written in 元, converted to 万元
+    budget_col: int | None = None  # self-evaluations: the 全年预算数 column of the 项目资金 block
+    goal_col: int | None = None  # set after a 预期目标 header: the next row holds the goal
 
 
 # ---------------------------------------------------------------- the builder
@@ -915,6 +918,8 @@ class _Builder:
         lead = next((c for c in val if c), "") if kind == "row" else first
         if key(lead) in ("绩效目标", "年度目标", "总体目标", "年度总体目标") or _GOAL_N.match(key(lead)):
             return False  # 绩效目标 / 目标1 rows after the indicator block belong to the project
+        if key(lead) in _FOOTERS:
+            return False  # 总分 / 合计: the table's footer, not an indicator
         if kind == "row":
             if r.mode == "cells":
                 return False
@@ -1020,6 +1025,26 @@ class _Builder:
                 return
         if row and any("资金用途" in key(c) for c in nonempty):
             st.expect_purpose = True
+        if row and st.goal_col is not None:  # the row under 预期目标 | 实际完成情况
+            st.goal_col = None
+            # the goal comes before the actual result; a merged label cell may be missing, so take the
+            # first cell that is not the label rather than the header's column
+            text = next((c for c in nonempty if key(c) not in ("年度总体目标", "总体目标", "年度绩效目标")), "")
+            if text and not _key_role(text):
+                for goal in re.split(r"\s*(?=目标\s*\d+\s*[:：])", text):
+                    m = _GOAL_N.match(goal.strip())
+                    goal = (m.group(1) if m else goal).strip()
+                    if goal and goal not in p.goals:
+                        p.goals.append(goal)
+                return
+        if row:
+            keys = [key(c) for c in cells]
+            if "全年预算数" in keys or any(k.startswith("全年预算数") for k in keys):
+                st.budget_col = next(i for i, k in enumerate(keys) if k.startswith("全年预算数"))
+                return
+            if "预期目标" in keys:
+                st.goal_col = keys.index("预期目标")
+                return
         for idx, c in enumerate(cells):
             if not c:
                 if row and st.pending_key and idx + 1 < len(cells) and _key_role(cells[idx + 1] or "") is None \
@@ -1046,8 +1071,16 @@ class _Builder:
                 st = self._new_project(None)
                 p = st.project
             if role:
-                st.pending_key = role
                 st.goal_next = False
+                col = st.budget_col
+                if row and role in ("total", "fiscal", "other") and col is not None and col > idx:
+                    num = _number(cells[col]) if col < len(cells) else None
+                    if num and getattr(p.budget, role) is None:  # the 全年预算数 column, not the first number
+                        amount, unit = num
+                        setattr(p.budget, role, round(amount / 10000, 6) if unit == "元" or (st.yuan and unit is None)
+                                else amount)
+                    continue
+                st.pending_key = role
                 continue
             if st.goal_next:
                 if c not in p.goals:

@@ -494,3 +494,29 @@ def test_csv_export_is_read_as_one_table_with_quoted_cells():
     got = [(i.level2, i.level3, i.value, i.actual, i.deviation) for p in doc.projects for i in p.indicators]
     assert got[2] == ("时效指标", "资金拨付及时率", "100%", "95%", "部分资金年底拨付, 已整改")
     assert len(got) == 4
+
+
+STANDARD_SELF_EVAL = (  # the 财预〔2020〕10号 self-evaluation template, as copied from Excel
+    "项目支出绩效自评表\n（2021年度）\n"
+    "项目名称\t城乡环卫一体化运营\t\t\t\t\n"
+    "项目资金（万元）\t\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分\n"
+    "\t年度资金总额\t500\t520\t510\t10\t98.08%\t9.8\n"
+    "\t其中：当年财政拨款\t500\t520\t510\t—\t—\t—\n"
+    "\t其他资金\t0\t0\t0\t—\t—\t—\n"
+    "年度总体目标\t预期目标\t\t\t实际完成情况\t\t\n"
+    "\t完成城乡垃圾收集转运，保持环境整洁。\t\t\t全年收集转运垃圾3.2万吨。\t\t\n"
+    "绩效指标\t一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\t偏差原因分析及改进措施\n"
+    "\t产出指标\t数量指标\t垃圾收集转运量\t≥3万吨\t3.2万吨\t15\t15\t\n"
+    "\t满意度指标\t服务对象满意度指标\t群众满意度\t≥90%\t92%\t10\t10\t\n"
+    "总分\t\t\t\t\t\t\t99.3\t\n"
+)
+
+
+def test_standard_self_evaluation_template():
+    """全年预算数 is the budget (not the first number of the row), 预期目标 is the goal, 总分 is no row."""
+    doc = parse(STANDARD_SELF_EVAL)
+    (p,) = doc.projects
+    assert (p.budget.total, p.budget.fiscal, p.budget.other) == (520, 520, 0)
+    assert p.goals == ["完成城乡垃圾收集转运，保持环境整洁。"]
+    assert [(i.level3, i.value, i.actual) for i in p.indicators] == [
+        ("垃圾收集转运量", "≥3万吨", "3.2万吨"), ("群众满意度", "≥90%", "92%")]
