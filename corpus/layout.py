@@ -752,6 +752,22 @@ _KEY_ROLE = {key(n): r for r, names in _KEYS.items() for n in names.split()}
 _TITLE = re.compile(r"(绩效信息表|绩效表|绩效目标表|绩效目标申报表|目标申报表|申报表|自评表|绩效目标自评表|目标表)$")
 _STOP = re.compile(r"^(注[:：]|注\d|说明[:：]|其他需说明|财政部门|主管部门意见|审核意见|填表人|填报人|单位负责人|附件[:：]?$|"
                    r".{0,12}意见\s*[（(]?盖章|相关解读|扫一扫)")
+_GOAL_LABELS = {"绩效目标", "年度绩效目标", "本年度绩效目标", "实施期绩效目标", "年度目标", "总体目标", "年度总体目标",
+                "项目绩效目标", "中长期绩效目标", "长期目标", "年度总体绩效目标", "项目年度绩效目标"}
+_GOAL_LABEL = re.compile(r"(?:中期|长期|中长期|年度|实施期|本年度|项目|整体|项目年度)?(?:总体)?(?:绩效)?目标(?:\(.*\))?")
+_GOAL_LABEL_LIKE = re.compile(r"(目标|完成情况|实际完成|预期|综述)(\(.*\))?$")
+
+
+def _is_goal_label(k: str) -> bool:
+    return k in _GOAL_LABELS or bool(_GOAL_LABEL.fullmatch(k))
+
+
+def _is_goal_text(cell: str) -> bool:
+    """A goal's text rather than one more label of the goal block."""
+    k = key(cell)
+    return len(k) >= 2 and not _is_goal_label(k) and not _GOAL_LABEL_LIKE.search(k)
+
+
 _FOOTERS = {"总分", "合计", "总计", "得分合计", "总得分", "评分合计"}
 _HEADING = re.compile(r"^(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分)")
 _GOAL_N = re.compile(r"^目标\s*\d+\s*[:：]?\s*(.*)$")
@@ -1063,6 +1079,10 @@ class _Builder:
                     st.goal_next = True
                 st.pending_key = None
                 continue
+            if _is_goal_label(key(c)):  # 年度绩效目标 | text: the next cell is a goal (or 目标1 …)
+                st.goal_next = True
+                st.pending_key = None
+                continue
             role = _key_role(c)
             if role == "code" and self._project_busy() and p.code:
                 st = self._new_project(None)
@@ -1083,6 +1103,8 @@ class _Builder:
                 st.pending_key = role
                 continue
             if st.goal_next:
+                if not _is_goal_text(c):  # 中期目标(2023年—2025年), 预期目标, …完成情况: more labels
+                    continue
                 if c not in p.goals:
                     p.goals.append(c)
                 st.goal_next = False

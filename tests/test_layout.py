@@ -520,3 +520,14 @@ def test_standard_self_evaluation_template():
     assert p.goals == ["完成城乡垃圾收集转运，保持环境整洁。"]
     assert [(i.level3, i.value, i.actual) for i in p.indicators] == [
         ("垃圾收集转运量", "≥3万吨", "3.2万吨"), ("群众满意度", "≥90%", "92%")]
+
+
+@pytest.mark.parametrize("label_row,goals", [
+    ("年度绩效目标 | 保障农村学生营养膳食补助按时足额发放。", ["保障农村学生营养膳食补助按时足额发放。"]),
+    ("中期目标(2023年—2025年) | 保障执法车辆的维修及燃油费用", ["保障执法车辆的维修及燃油费用"]),
+    ("绩效目标 | 目标1 | 森林草原防火装备得到改善；", ["森林草原防火装备得到改善；"]),
+])
+def test_goal_rows_of_a_project_table(label_row, goals):
+    doc = parse("项目名称 | 学生营养改善计划\n" + label_row + "\n一级指标 | 二级指标 | 三级指标 | 指标值\n"
+                "产出指标 | 数量指标 | 受益学生人数 | ≥15000人\n")
+    assert doc.projects[0].goals == goals
