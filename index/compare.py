@@ -365,6 +365,22 @@ def _prefer_targets(docs: Iterable[Document]) -> list[Document]:
     return targets or docs
 
 
+
+def _chain(items_by_year: dict[int, list], match) -> list[dict[int, Any]]:
+    """Link items year by year: each year's items are matched (``match(previous, current)`` →
+    ``(i, j, score)`` pairs) against the latest appearance of every chain so far, so an item
+    missing in a middle year can rejoin its chain; unmatched items start new chains."""
+    chains: list[dict[int, Any]] = []
+    for y, current in items_by_year.items():
+        latest = [c[max(c)] for c in chains]
+        pairs = {j: i for i, j, _ in match(latest, current)} if latest else {}
+        for j, item in enumerate(current):
+            if j in pairs:
+                chains[pairs[j]][y] = item
+            else:
+                chains.append({y: item})
+    return chains
+
 def _projects(docs: Iterable[Document]) -> list[_Proj]:
     out = []
     for d in _prefer_targets(docs):
@@ -564,27 +580,9 @@ class Comparer:
         years = sorted(docs_by_year)
         if len(years) < 2:
             raise JixiaoError(f"comparing needs at least two years; got {years}")
-        chains: list[dict[int, _Proj]] = []
-        for y in years:
-            current = _projects(docs_by_year[y])
-            latest = [c[max(c)] for c in chains]
-            pairs = {j: i for i, j, _ in self.match_projects(latest, current)} if latest else {}
-            for j, p in enumerate(current):
-                if j in pairs:
-                    chains[pairs[j]][y] = p
-                else:
-                    chains.append({y: p})
+        chains = _chain({y: _projects(docs_by_year[y]) for y in years}, self.match_projects)
         projects = [self._project_row(chain, years) for chain in chains]
-        narr_chains: list[dict[int, _Narr]] = []
-        for y in years:
-            current = _narratives(docs_by_year[y])
-            latest = [c[max(c)] for c in narr_chains]
-            pairs = {j: i for i, j, _ in self.match_narratives(latest, current)} if latest else {}
-            for j, n in enumerate(current):
-                if j in pairs:
-                    narr_chains[pairs[j]][y] = n
-                else:
-                    narr_chains.append({y: n})
+        narr_chains = _chain({y: _narratives(docs_by_year[y]) for y in years}, self.match_narratives)
         narrative = []
         for c in narr_chains:
             first = c[min(c)]
@@ -598,16 +596,7 @@ class Comparer:
         return result
 
     def _project_row(self, chain: dict[int, _Proj], years: list[int]) -> dict[str, Any]:
-        ind_chains: list[dict[int, _Ind]] = []
-        for y in sorted(chain):
-            current = chain[y].inds
-            latest = [c[max(c)] for c in ind_chains]
-            pairs = {j: i for i, j, _ in self.match_indicators(latest, current)} if latest else {}
-            for j, ind in enumerate(current):
-                if j in pairs:
-                    ind_chains[pairs[j]][y] = ind
-                else:
-                    ind_chains.append({y: ind})
+        ind_chains = _chain({y: chain[y].inds for y in sorted(chain)}, self.match_indicators)
         indicators = []
         for c in ind_chains:
             last = c[max(c)]
