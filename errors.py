@@ -93,6 +93,12 @@ class SchemaVersionError(IndexError_):
     code = "I003"
 
 
+class BackendMismatchError(IndexError_):
+    """The index was built with another search backend than the one asked for."""
+
+    code = "I004"
+
+
 class QueryError(JixiaoError):
     """A search query could not be understood."""
 

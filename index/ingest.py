@@ -9,6 +9,7 @@ never anything committed before.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections import Counter
@@ -29,14 +30,74 @@ def _error_line(path, e: BaseException) -> str:
     return f"错误 Error: {path}: [J000] 内部错误 internal error {type(e).__name__}: {e}"
 
 
+def default_jobs(n_files: int) -> int:
+    """Parser processes by default: one per core, no more than there are files."""
+    return max(1, min(os.cpu_count() or 1, n_files))
+
+
+# Worker-process state: the parser (and the backend's record preparation), set once per worker by
+# the pool's initializer. With fork it is the parent's own parser, model and segmenter included.
+_worker: dict = {}
+
+
+def _init_worker(parser, prepare) -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle (it commits)
+    _worker["parser"], _worker["prepare"] = parser, prepare
+
+
+def _noop() -> None:
+    return None
+
+
+def _parse_job(path: Path, data: bytes, sha: str):
+    """In a worker: parse one file → ("ok", Document, prepared records) or ("failed", error line)."""
+    try:
+        doc = _worker["parser"].parse(path, data)
+        doc.source.sha256 = sha
+        prepare = _worker["prepare"]
+        return "ok", doc, (prepare(doc) if prepare else None)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except Exception as e:  # noqa: BLE001 - reported per file by the parent
+        return "failed", _error_line(path, e), None
+
+
+class _Pool:
+    """Parser worker processes (forked where the platform can, so they share the loaded model)."""
+
+    def __init__(self, parser, prepare, jobs: int):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        methods = multiprocessing.get_all_start_methods()
+        ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        self.ex = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
+                                      initargs=(parser, prepare))
+        self.ex.submit(_noop).result()  # every worker starts now, before the index opens its threads
+
+    def submit(self, path, data, sha):
+        return self.ex.submit(_parse_job, path, data, sha)
+
+    def close(self, wait: bool = True) -> None:
+        self.ex.shutdown(wait=wait, cancel_futures=True)
+
+
 def run_ingest(paths, index_dir: str, *, year=None, region=None, department=None, model_path=None,
-               progress: bool = True, out=None, err=None, parser=None) -> bool:
+               progress: bool = True, out=None, err=None, parser=None, backend: str | None = None,
+               jobs: int | None = None) -> bool:
     """Ingest ``paths`` (files or folders) into the index at ``index_dir``; False if any file failed.
 
-    Prints one error line per bad file on ``err`` and a closing summary on ``out``.
+    Prints one error line per bad file on ``err`` and a closing summary on ``out``. ``backend``
+    chooses the engine of a new index (see ``open_store``). Files are parsed by ``jobs`` worker
+    processes (default: one per core, at most one per file; 1 parses in this process); the index
+    has one writer, here, that takes the parsed documents in the files' order.
     """
+    from concurrent.futures.process import BrokenProcessPool
+
     from jixiao.corpus.readers import read_bytes, sha256_of
-    from jixiao.index.store import open_store
+    from jixiao.index.store import index_backend, open_store
     from jixiao.output import progress_bar, short_name
     from jixiao.pipeline.enrich import Parser, iter_input_files
 
@@ -51,7 +112,23 @@ def run_ingest(paths, index_dir: str, *, year=None, region=None, department=None
         parser = Parser(year=year, region=region, department=department, model_path=model_path)
     if getattr(parser, "classify", False):
         parser.model  # noqa: B018 - a missing or damaged model is one error, not one per file
-    store = open_store(index_dir, create=True, writable=True)
+    jobs = default_jobs(len(files)) if jobs is None else max(1, int(jobs))
+    pool = None
+    if jobs > 1 and len(files) > 1:
+        from jixiao.pipeline.segment import default_segmenter
+
+        default_segmenter()  # loaded once here; forked workers share it
+        chosen = index_backend(index_dir) or backend
+        prepare = None
+        if chosen == "tantivy":
+            from jixiao.index.tantivy_store import prepare_records as prepare
+        pool = _Pool(parser, prepare, jobs)
+    try:
+        store = open_store(index_dir, create=True, writable=True, backend=backend)
+    except BaseException:
+        if pool:
+            pool.close()
+        raise
     n = Counter()
     t0 = time.perf_counter()
     bar = progress_bar(len(files), err) if progress else None
@@ -60,6 +137,7 @@ def run_ingest(paths, index_dir: str, *, year=None, region=None, department=None
     duplicates: list[Path] = []  # skipped: the same content is indexed under another path
     dropped: set[Path] = set()  # duplicates whose older content was removed from the index
     writing = False  # inside a write: a Ctrl-C there leaves whoosh's writer half-updated
+    written_shas: set[str] = set()  # contents written in this run (a later look-up may differ now)
 
     def write(path: Path, fn):
         nonlocal writing
@@ -72,29 +150,68 @@ def run_ingest(paths, index_dir: str, *, year=None, region=None, department=None
         writing = False
         return out
 
-    def ingest_one(path: Path) -> tuple[str, int]:
-        """Index one file: its status and the number of records written (0 when skipped or failed)."""
+    def look(path: Path) -> dict:
+        """Read, hash and look up one file (in this process: the index answers); start its parse."""
+        job = {"path": path}
         try:
-            data = read_bytes(path)  # once: hashed here, parsed below if the index needs it
-            sha = sha256_of(data)
-            status = store.status_of(str(path), sha)
-            if status in ("skipped", "duplicate"):
-                n["skipped"] += 1
-                if status == "duplicate":
-                    duplicates.append(path)
-                    # one document per content: what this path held before is no longer in it
-                    if write(path, lambda: store.discard(str(path))):
-                        dropped.add(path)
-                return status, 0
-            doc = parser.parse(path, data)
-            doc.source.sha256 = sha  # the index identifies a file by its bytes
-            res = write(path, lambda: store.add_document(doc, commit=False, status=status))
+            job["data"] = data = read_bytes(path)  # once: hashed here, parsed if the index needs it
+            job["sha"] = sha = sha256_of(data)
+            job["status"] = store.status_of(str(path), sha)
+            job["writes"] = len(written_shas)
         except (KeyboardInterrupt, SystemExit, IndexError_):
-            raise  # a damaged or locked index is not this file's fault: stop the batch
+            raise
+        except Exception as e:  # noqa: BLE001
+            job["error"] = _error_line(path, e)
+            return job
+        if pool and job["status"] in ("added", "replaced"):
+            job["future"] = pool.submit(path, data, sha)
+        return job
+
+    def parsed(job: dict):
+        """("ok", doc, prepared) or ("failed", line, None): from the worker, or parsed here."""
+        fut = job.pop("future", None)
+        if fut is not None:
+            try:
+                return fut.result()
+            except BrokenProcessPool:
+                return "failed", _error_line(job["path"], RuntimeError("解析进程意外退出 the parser process died "
+                                                                       "(out of memory?)")), None
+        try:
+            doc = parser.parse(job["path"], job["data"])
+        except (KeyboardInterrupt, SystemExit):
+            raise
         except Exception as e:  # noqa: BLE001 - every failure is reported per file
+            return "failed", _error_line(job["path"], e), None
+        doc.source.sha256 = job["sha"]  # the index identifies a file by its bytes
+        return "ok", doc, None
+
+    def finish(job: dict) -> tuple[str, int]:
+        """Index one looked-up file: its status and the number of records written (0: skipped/failed)."""
+        path = job["path"]
+        if "error" in job:
             n["failed"] += 1
-            emit(_error_line(path, e))
+            emit(job["error"])
             return "failed", 0
+        status, sha = job["status"], job["sha"]
+        if len(written_shas) > job["writes"] and (status == "duplicate" or sha in written_shas):
+            status = store.status_of(str(path), sha)  # a file written since may hold or free this content
+        if status in ("skipped", "duplicate"):
+            job.pop("future", None)
+            n["skipped"] += 1
+            if status == "duplicate":
+                duplicates.append(path)
+                # one document per content: what this path held before is no longer in it
+                if write(path, lambda: store.discard(str(path))):
+                    dropped.add(path)
+            return status, 0
+        result, doc, prepared = parsed(job)
+        if result == "failed":
+            n["failed"] += 1
+            emit(doc)
+            return "failed", 0
+        kw = {"prepared": prepared} if prepared is not None else {}
+        res = write(path, lambda: store.add_document(doc, commit=False, status=status, **kw))
+        written_shas.add(sha)
         if res.status in ("skipped", "duplicate"):
             n["skipped"] += 1
             return res.status, 0
@@ -105,14 +222,30 @@ def run_ingest(paths, index_dir: str, *, year=None, region=None, department=None
         n["warnings"] += len(doc.warnings)
         return res.status, max(1, res.records)
 
+    def ingest_one(path: Path) -> tuple[str, int]:
+        job = look(path)
+        job.pop("future", None)  # the re-check pass parses here, in order
+        return finish(job)
+
+    ahead = 2 * jobs if pool else 0  # files looked up (and parsing) ahead of the writer
     try:
         with store:
+            from collections import deque
+
+            queue: deque = deque()
+            todo = iter(files)
             pending_files = pending_recs = 0
-            for i, path in enumerate(files):
+            for i in range(len(files)):
+                while len(queue) <= ahead:
+                    path = next(todo, None)
+                    if path is None:
+                        break
+                    queue.append(look(path))
+                job = queue.popleft()
                 if bar:
-                    bar.update(bar.task_ids[0], completed=i, description=short_name(path))
+                    bar.update(bar.task_ids[0], completed=i, description=short_name(job["path"]))
                 try:
-                    written = ingest_one(path)[1]
+                    written = finish(job)[1]
                 except KeyboardInterrupt:
                     if not writing:  # struck while parsing: keep the files finished before it
                         store.commit()
@@ -122,6 +255,9 @@ def run_ingest(paths, index_dir: str, *, year=None, region=None, department=None
                 if pending_files >= BATCH_FILES or pending_recs >= BATCH_RECORDS:
                     store.commit()
                     pending_files = pending_recs = 0
+            if pool:
+                pool.close()
+                pool = None
             if bar:
                 bar.update(bar.task_ids[0], completed=len(files), description="提交 committing")
             store.commit()
@@ -137,6 +273,8 @@ def run_ingest(paths, index_dir: str, *, year=None, region=None, department=None
             store.commit()
             totals = store.stats()
     finally:
+        if pool:
+            pool.close(wait=False)
         if bar:
             bar.stop()
     secs = time.perf_counter() - t0

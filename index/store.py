@@ -1,12 +1,16 @@
 """The index interface: what ingest, search, suggest and compare need from a full-text backend.
 
-``open_store`` returns the whoosh backend (``index/whoosh_store.py``); another backend (tantivy,
-SQLite FTS5) can join by implementing ``Store``.
+``open_store`` returns the backend the index was built with: whoosh (``index/whoosh_store.py``, the
+default) or tantivy (``index/tantivy_store.py``). The index remembers its backend in a small JSON
+marker file (``jixiao-schema.json``: ``{"backend": …, "schema_version": …}``; no backend named means
+whoosh, as every index before the second backend); another backend joins by implementing ``Store``.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Iterable, Protocol
 
 from jixiao.document import Document
@@ -66,8 +70,49 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
-def open_store(index_dir: str, *, create: bool = False, writable: bool = False) -> Store:
-    """Open (or create) the index in ``index_dir``. Raises IndexError_ subclasses with a fix."""
+BACKENDS = ("whoosh", "tantivy")
+DEFAULT_BACKEND = "whoosh"
+MARKER_FILE = "jixiao-schema.json"
+
+
+def index_backend(index_dir: str) -> str | None:
+    """The backend the index in ``index_dir`` was built with; None when there is no marker file.
+
+    A marker that cannot be read is whoosh's to judge (its version check names the problem).
+    """
+    try:
+        data = json.loads(Path(index_dir, MARKER_FILE).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        return DEFAULT_BACKEND
+    backend = data.get("backend") if isinstance(data, dict) else None
+    return backend if isinstance(backend, str) else DEFAULT_BACKEND
+
+
+def open_store(index_dir: str, *, create: bool = False, writable: bool = False,
+               backend: str | None = None) -> Store:
+    """Open (or create) the index in ``index_dir``. Raises IndexError_ subclasses with a fix.
+
+    ``backend`` chooses the engine of a new index (whoosh when None); for an existing index it must
+    be None or the backend the index was built with.
+    """
+    from jixiao.errors import BackendMismatchError, IndexError_
+
+    if backend is not None and backend not in BACKENDS:
+        raise IndexError_(f"未知引擎 unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+    found = index_backend(index_dir)
+    if found is not None and found not in BACKENDS:
+        raise BackendMismatchError(f"索引引擎未知 the index at {index_dir} was built with backend {found!r}, "
+                                   f"which this jixiao does not have; use a newer jixiao or re-ingest")
+    if found is not None and backend is not None and backend != found:
+        raise BackendMismatchError(f"索引引擎不符 the index at {index_dir} was built with {found}, not {backend}; "
+                                   f"drop --backend, or ingest into a new --index directory")
+    chosen = found or backend or DEFAULT_BACKEND
+    if chosen == "tantivy":
+        from jixiao.index.tantivy_store import TantivyStore
+
+        return TantivyStore.open(index_dir, create=create, writable=writable)
     from jixiao.index.whoosh_store import WhooshStore
 
     return WhooshStore.open(index_dir, create=create, writable=writable)

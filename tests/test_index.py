@@ -1,4 +1,5 @@
-"""WhooshStore on small hand-built Documents: filters, facets, ranges, idempotency, replace, versions, locks."""
+"""Both index backends (whoosh, tantivy) on small hand-built Documents: filters, facets, ranges,
+idempotency, replace, versions, locks. Tests on the ``store``/``index_dir`` fixtures run on each."""
 
 from __future__ import annotations
 
@@ -75,10 +76,15 @@ def test_the_stored_target_form_is_schema_version_4():
     assert unpack_target(old) == dataclasses.asdict(Target("≥95%", "numeric", ">=", 95, unit="%"))
 
 
+@pytest.fixture(params=["whoosh", "tantivy"])
+def backend(request):
+    return request.param
+
+
 @pytest.fixture
-def index_dir(tmp_path):
+def index_dir(tmp_path, backend):
     d = tmp_path / "ix"
-    with open_store(str(d), create=True, writable=True) as st:
+    with open_store(str(d), create=True, writable=True, backend=backend) as st:
         for doc in DOCS:
             assert st.add_document(doc, commit=False).status == "added"
     return str(d)
@@ -259,15 +265,16 @@ def test_documents_departments_stats_and_similar(store):
     assert all(s["level3"] for s in sim)
 
 
-def test_missing_index_says_to_ingest(tmp_path):
+def test_missing_index_says_to_ingest(tmp_path, backend):
     with pytest.raises(IndexError_, match="jixiao ingest"):
-        open_store(str(tmp_path / "nothing"))
+        open_store(str(tmp_path / "nothing"), backend=backend)
+    assert not (tmp_path / "nothing").exists()
 
 
-def test_refuses_to_create_in_a_non_empty_directory(tmp_path):
+def test_refuses_to_create_in_a_non_empty_directory(tmp_path, backend):
     (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
     with pytest.raises(IndexError_, match="not empty"):
-        open_store(str(tmp_path), create=True, writable=True)
+        open_store(str(tmp_path), create=True, writable=True, backend=backend)
     assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine"
 
 
@@ -289,18 +296,20 @@ def test_a_concurrent_creation_is_locked_not_a_non_empty_directory(tmp_path):
         assert st.add_document(make_doc()).status == "added"
 
 
-def test_schema_version_mismatch_says_to_reingest(index_dir):
+def test_schema_version_mismatch_says_to_reingest(index_dir, backend):
     from pathlib import Path
 
-    Path(index_dir, VERSION_FILE).write_text(json.dumps({"schema_version": 0}), encoding="utf-8")
+    marker = Path(index_dir, VERSION_FILE)
+    marker.write_text(json.dumps({**json.loads(marker.read_text(encoding="utf-8")), "schema_version": 0}),
+                      encoding="utf-8")
     with pytest.raises(SchemaVersionError, match="re-ingest"):
         open_store(index_dir)
 
 
-def test_a_truncated_segment_is_a_damaged_index_not_a_crash(index_dir):
+def test_a_truncated_segment_is_a_damaged_index_not_a_crash(index_dir, backend):
     from pathlib import Path
 
-    seg = next(Path(index_dir).glob("*.seg"))
+    seg = next(Path(index_dir).glob("*.seg" if backend == "whoosh" else "*.store"))
     seg.write_bytes(seg.read_bytes()[: seg.stat().st_size // 2])
     for writable in (False, True, True):  # search/compare, then ingest twice: the lock was released
         with pytest.raises(IndexError_, match="delete it and re-ingest") as info:
@@ -308,13 +317,16 @@ def test_a_truncated_segment_is_a_damaged_index_not_a_crash(index_dir):
         assert type(info.value) is IndexError_
 
 
-def test_damage_found_while_reading_is_an_index_error(store, monkeypatch):
+def test_damage_found_while_reading_is_an_index_error(store, monkeypatch, backend):
     # whoosh reads segments lazily: damage deep in a file shows up as EOFError/struct.error mid-search
     def broken(*a, **k):
         raise EOFError("Ran out of input")
 
     store._drop_searcher()
-    monkeypatch.setattr(store.ix, "searcher", broken)
+    if backend == "whoosh":
+        monkeypatch.setattr(store.ix, "searcher", broken)
+    else:  # tantivy's Index is a Rust object: break the store's one way to it
+        monkeypatch.setattr(store, "_get_searcher", broken)
     for call in (lambda: store.search("应急"), store.stats, store.departments, lambda: store.documents(),
                  lambda: store.similar_indicators("培训"), lambda: store.status_of("x.txt", "f" * 64)):
         with pytest.raises(IndexError_, match="damaged.*EOFError"):
@@ -332,8 +344,8 @@ def test_a_second_writer_is_refused(index_dir):
     open_store(index_dir, writable=True).close()  # released
 
 
-def test_unknown_year_and_department_facet_as_unknown(tmp_path):
-    with open_store(str(tmp_path / "ix"), create=True, writable=True) as st:
+def test_unknown_year_and_department_facet_as_unknown(tmp_path, backend):
+    with open_store(str(tmp_path / "ix"), create=True, writable=True, backend=backend) as st:
         st.add_document(make_doc(year=None, dept=None))
         r = st.search("满意")
         assert r.facets["year"] == {"未知": 1} and r.facets["department"] == {"未知": 1}
