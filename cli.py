@@ -354,8 +354,12 @@ def evaluate(paths, taxonomy, model_path, fmt):
 @metadata_options
 @model_option
 @click.option("--quiet", "-q", is_flag=True, help="不显示进度条 no progress bar.")
+@click.option("--backend", type=click.Choice(["whoosh", "tantivy"]), default=None,
+              help="检索引擎 search engine of a new index (default whoosh; an existing index keeps its own).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="解析进程数 parser processes (default: one per core, at most one per file).")
 @handle_errors
-def ingest(paths, index_dir, year, region, department, model_path, quiet):
+def ingest(paths, index_dir, year, region, department, model_path, quiet, backend, jobs):
     """入库 Parse, extract, classify and index documents for search.
 
     Files already indexed (same content) are skipped; a changed file replaces its old records.
@@ -365,12 +369,13 @@ def ingest(paths, index_dir, year, region, department, model_path, quiet):
     Example:
       jixiao ingest corpus/samples
       jixiao ingest 2021/ 2022/ --index ~/jixiao-index
+      jixiao ingest province/ --index ~/big-index --backend tantivy --jobs 8
     """
     from jixiao.index.ingest import run_ingest
 
     ok = run_ingest(list(paths), resolve_index(index_dir), year=year, region=region,
                     department=department, model_path=model_path, progress=not quiet,
-                    out=sys.stdout, err=sys.stderr)
+                    out=sys.stdout, err=sys.stderr, backend=backend, jobs=jobs)
     if not ok:
         sys.exit(1)
 

@@ -132,9 +132,10 @@ def _reads_index(method):
     def wrapper(self, *args, **kwargs):
         try:
             return method(self, *args, **kwargs)
-        except JixiaoError:
+        except (JixiaoError, KeyboardInterrupt, SystemExit, GeneratorExit):
             raise
-        except Exception as e:  # noqa: BLE001 - ValueError/OSError from the Rust side
+        except BaseException as e:  # noqa: BLE001 - ValueError, and Rust panics (pyo3's PanicException
+            # derives from BaseException) on damaged files whose footers still look right
             raise IndexError_(f"索引已损坏 the index at {self.index_dir} is damaged or unreadable "
                               f"({type(e).__name__}: {e}); delete it and re-ingest") from e
 
@@ -191,7 +192,11 @@ class TantivyStore:
             try:
                 ix = tantivy.Index.open(d)
                 ix.searcher().num_docs  # noqa: B018 - opens every segment: damage fails here
-            except Exception as e:  # noqa: BLE001
+                if writable:  # before writing into it (a search skips this: it reads every byte)
+                    verify_checksums(d)
+            except (JixiaoError, KeyboardInterrupt, SystemExit):
+                raise
+            except BaseException as e:  # noqa: BLE001 - see _reads_index
                 raise IndexError_(f"无法打开索引 cannot open the index at {d}: {type(e).__name__}: {e}; "
                                   f"delete it and re-ingest") from None
             if not writable and lock is not None:
@@ -644,6 +649,33 @@ def _whoosh_schema():
     from jixiao.index.whoosh_store import build_schema as whoosh_schema
 
     return whoosh_schema()
+
+
+def verify_checksums(d: str) -> None:
+    """Check every file of the index's segments against the CRC32 in its footer.
+
+    tantivy checks a file's footer when it opens it, not its body, so damage inside a file shows as
+    a panic mid-search, or as silently wrong answers. Raises IndexError_ naming the damaged file.
+    """
+    import struct
+    import zlib
+
+    meta = json.loads(Path(d, "meta.json").read_text(encoding="utf-8"))
+    for seg in meta.get("segments", []):
+        sid = seg["segment_id"].replace("-", "")
+        for f in sorted(Path(d).glob(sid + ".*")):
+            data = f.read_bytes()
+            ok = False
+            if len(data) >= 8:
+                length, _magic = struct.unpack("<II", data[-8:])
+                try:
+                    crc = json.loads(data[-8 - length:-8]).get("crc")
+                    ok = crc == zlib.crc32(data[:-8 - length])
+                except (ValueError, AttributeError):
+                    ok = False
+            if not ok:
+                raise IndexError_(f"索引已损坏 the index at {d} is damaged ({f.name} fails its checksum); "
+                                  f"delete it and re-ingest")
 
 
 def _exists(d: str) -> bool:

@@ -25,10 +25,10 @@ def run(*args):
     return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
 
 
-@pytest.fixture(scope="module")
-def seed_index(tmp_path_factory):
+@pytest.fixture(scope="module", params=["whoosh", "tantivy"])
+def seed_index(tmp_path_factory, request):
     d = tmp_path_factory.mktemp("seed") / "index"
-    r = run("ingest", SAMPLES, "--index", d, "-q")
+    r = run("ingest", SAMPLES, "--index", d, "-q", "--backend", request.param)
     assert r.exit_code == 0, r.stderr
     assert "新增 added 1" in r.stdout and "指标 indicators 108" in r.stdout
     return d
