@@ -404,8 +404,9 @@ def search(query, index_dir, year, year_from, year_to, department, region, level
     """检索 Search past targets in the index.
 
     \b
-    QUERY：词语（须全部出现，满意度 也找 满意率/满意程度）、"带引号的短语"（精确）、
-    -词 或 NOT 词（排除含该词的行）、a OR b、字段:值；'*' 配合筛选列出全部。
+    QUERY：词语（须全部出现；满意度 也找 满意率/满意程度）、
+    "带引号的短语"（精确）、-词 或 NOT 词（排除含该词的行）、a OR b、
+    字段:值；'*' 配合筛选列出全部。
     QUERY is words (all must match; 满意度 also finds 满意率/满意程度),
     "a quoted phrase" (exact), -word or NOT word (leave out rows containing
     it), a OR b, or field:value (fields: project department region level1
