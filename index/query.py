@@ -16,7 +16,8 @@ The tree (dataclasses below): ``Word``, ``Phrase``, ``Prefix``, ``Match`` (keywo
 * ``Word(field="text")`` to the ``name`` field (the row's level3) weighted ``FIELD_WEIGHTS["name"]`` and to
   ``text`` (name, description, value; a narrative clause) weighted ``FIELD_WEIGHTS["text"]``: every
   group of ``Word.groups`` must match, a group by any of its ``Alt``s, an ``Alt`` by all its words,
-  each scored by ``Alt.weight``; ``Word(field="project")`` to the project name;
+  each scored by ``Alt.weight``; ``Word.optional`` groups only add to the score (a should clause);
+  ``Word(field="project")`` to the project name;
 * ``Phrase`` to its engine's phrase query over the same fields, then keeps only hits for which
   ``ParsedQuery.accepts(text, project)`` holds (when ``ParsedQuery.needs_check``);
 * ``Not`` of a one-token ``Word`` to a must-not clause; longer exclusions only through ``accepts``;
@@ -71,9 +72,11 @@ class Word:
     text: str
     field: str = "text"  # text|project
     groups: list[list[Alt]] = dc_field(default_factory=list)
+    # groups that rank a hit higher without being required (the words before a measure word)
+    optional: list[list[Alt]] = dc_field(default_factory=list)
 
     def terms(self) -> set[str]:
-        return {w for g in self.groups for a in g for w in a.words}
+        return {w for g in self.groups + self.optional for a in g for w in a.words}
 
 
 @dataclass
@@ -469,6 +472,15 @@ def _word(text: str, fieldname: str, exact: bool = False):
             return pre
         return And([_word(" ".join(head), fieldname, exact), pre])
     groups = [[Alt((t,), 1.0)] if exact or fieldname != "text" else list(concept_alternatives(t)) for t in toks]
+    last = groups[-1]
+    if len(last) > 1 and len(last[1].words) > 1:
+        # one dictionary word with a head (服务对象满意率 → 服务对象 + 满意): the head becomes words of its own
+        head, stem = last[1].words[:-1], last[1].words[-1]
+        groups = groups[:-1] + [[Alt((h,), 1.0)] for h in head] + [[last[0], Alt((stem,), last[1].weight)]]
+    if len(groups) > 1 and len(groups[-1]) > 1:
+        # A typed compound ending in a measure word (服务对象满意率, 验收合格率, 资金到位率) asks for that
+        # measure; the words before it narrow it: rows with all of them rank first, the rest follow.
+        return Word(text, fieldname, groups[-1:], optional=groups[:-1])
     return Word(text, fieldname, groups)
 
 
@@ -484,12 +496,12 @@ def _prune(n, negated: bool = False):
         c = _prune(n.child, True)
         return Not(c) if c is not None else None
     if negated and isinstance(n, Word):
-        return Word(n.text, n.field, [[g[0]] for g in n.groups])
+        return Word(n.text, n.field, [[g[0]] for g in n.optional + n.groups])
     return n
 
 
 def _count_terms(n) -> int:
-    return sum(len(leaf.groups) if isinstance(leaf, Word) else len(getattr(leaf, "tokens", [])) or 1
+    return sum(len(leaf.groups) + len(leaf.optional) if isinstance(leaf, Word) else len(getattr(leaf, "tokens", [])) or 1
                for leaf in walk_leaves(n))
 
 

@@ -500,15 +500,18 @@ class WhooshStore:
         if isinstance(node, N.Word):
             if node.field != "text":
                 return _and([Q.Or([Q.Term(node.field, a.words[0]) for a in g if len(a.words) == 1]) for g in node.groups])
-            groups = []
-            for g in node.groups:
+            def group(g):
                 alts = []
                 for a in g:
                     per_word = [Q.Or([Q.Term("name", t, boost=w_name * a.weight), Q.Term("text", t, boost=w_text * a.weight)])
                                 for t in a.words]
                     alts.append(_and(per_word))
-                groups.append(alts[0] if len(alts) == 1 else Q.Or(alts))
-            return _and(groups)
+                return alts[0] if len(alts) == 1 else Q.Or(alts)
+
+            required = _and([group(g) for g in node.groups])
+            if node.optional:
+                return Q.AndMaybe(required, Q.Or([group(g) for g in node.optional]))
+            return required
         if isinstance(node, N.Phrase):
             if node.field != "text":
                 return Q.Phrase(node.field, node.tokens)

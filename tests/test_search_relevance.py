@@ -269,3 +269,16 @@ def test_table_says_unknown_and_marks_suspect_rows(cli_index):
     assert "未知" in r.stdout and "2147483647" not in r.stdout and "存疑" in r.stdout
     r = run("search", "*", "--index", cli_index, "--limit", 100, "--confident")
     assert "存疑" not in r.stdout
+
+
+def test_a_compound_ending_in_a_measure_asks_for_the_measure(store):
+    # 服务对象满意率: rows with both words first, then the rest of the 满意 family; 服务对象 alone is not enough
+    found = names(store.search("服务对象满意率", limit=50))
+    assert found[0] == "服务对象满意率"
+    assert {"群众满意度", "托养残疾人满意程度", "企业满意度"} <= set(found)
+    assert not {"合格证发放数量", "应急演练次数"} & set(found)
+    # a compound ending in an ordinary word keeps every word required
+    assert names(store.search("应急演练次数")) == ["应急演练次数"]
+    pq = N.parse_query("验收合格率")
+    assert [a.words for a in pq.root.groups[0]] == [("合格率",), ("合格",)]
+    assert [a.words for g in pq.root.optional for a in g] == [("验收",)]
