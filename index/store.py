@@ -4,6 +4,9 @@
 default) or tantivy (``index/tantivy_store.py``). The index remembers its backend in a small JSON
 marker file (``jixiao-schema.json``: ``{"backend": …, "schema_version": …}``; no backend named means
 whoosh, as every index before the second backend); another backend joins by implementing ``Store``.
+Query syntax, concepts, field weights and region terms are backend-neutral (``index/query.py``,
+``pipeline/divisions.py``): a backend translates ``query.parse_query``'s tree and indexes
+``divisions.region_terms``.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ class SearchFilters:
     kind: str | None = None  # indicator|narrative
     vmin: float | None = None
     vmax: float | None = None
+    confident: bool = False  # leave out suspect rows (read_confidence < 0.5, contract §6)
 
 
 @dataclass
