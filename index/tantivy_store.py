@@ -34,12 +34,13 @@ from jixiao.index.whoosh_store import (FACETS, INGEST_LOCK, UNKNOWN, VERSION_FIL
                                        unpack_target)
 
 BACKEND = "tantivy"
-SCHEMA_VERSION = 1  # of this backend's layout (the marker file also names the backend)
+SCHEMA_VERSION = 2  # of this backend's layout, in the marker file beside the backend's name (2: name, suspect, region levels)
 PREFIX, SUFFIX, INSIDE = "\x02", "\x03", "\x04"
 MARKS = (PREFIX, SUFFIX, INSIDE)
-KEYWORDS = ("kind", "pathkey", "sha", "dockey", "region", "department", "level1", "level2")
+KEYWORDS = ("kind", "pathkey", "sha", "dockey", "region", "department", "level1", "level2", "suspect")
 FAST_KEYWORDS = ("department", "level2")  # facets are terms aggregations over fast fields
 JSON_FIELDS = ("r", "info")
+TEXT_FIELDS = ("text", "name", "project")
 SEARCHABLE = ("indicator", "narrative")
 FACET_SIZE = 10_000  # distinct values per facet returned (the national corpus has ~3,000 counties)
 WRITER_HEAP = 256_000_000
@@ -53,7 +54,7 @@ def build_schema():
     for name in KEYWORDS:
         sb.add_text_field(name, stored=name == "sha", fast=name in FAST_KEYWORDS, tokenizer_name="raw",
                           index_option="basic")
-    for name in ("text", "project"):
+    for name in TEXT_FIELDS:
         # pre-tokenized by the shared analyzer; the tokenizer named here never sees our text
         sb.add_text_field(name, tokenizer_name="whitespace", index_option="position")
     sb.add_integer_field("year", indexed=True, fast=True)
@@ -91,7 +92,7 @@ def prepare_records(doc: Document) -> list[dict[str, Any]]:
     where the document was parsed (a worker process), so the single writer only adds them."""
     recs = records_for(doc)
     for rec in recs:
-        for k in ("text", "project"):
+        for k in TEXT_FIELDS:
             if k in rec:
                 rec[k] = (rec[k], index_tokens(rec[k]))
     return recs
@@ -103,8 +104,12 @@ def to_tantivy(rec: dict[str, Any]):
 
     doc = tantivy.Document()
     for k, v in rec.items():
-        if k in ("text", "project"):
+        if k in TEXT_FIELDS:
             doc.add_pre_tokenized_text(k, _pretokenized(v))
+        elif k == "region":  # every level's names and codes, comma-joined by records_for
+            for term in v.split(","):
+                if term.strip():
+                    doc.add_text(k, term.strip())
         elif k == "year":
             doc.add_integer(k, int(v))
         elif k == "vnum":
@@ -394,11 +399,12 @@ class TantivyStore:
     # -- queries
 
     def parse_query(self, query: str):
-        """User query → a whoosh query tree (the shared parser), translated by ``translate``."""
-        from jixiao.index.search import parse_user_query
+        """User query → ParsedQuery (backend-neutral, ``index/query.py``), translated by ``translate``."""
+        from jixiao.index.query import parse_query
 
-        q, self.last_query_note = parse_user_query(_whoosh_schema(), query)
-        return q
+        pq = parse_query(query)
+        self.last_query_note = pq.note
+        return pq
 
     def _word(self, field: str, word: str):
         """A word as typed: the whole word, or a sub-word anywhere (scores add up like one term's)."""
@@ -407,60 +413,76 @@ class TantivyStore:
         return tantivy.Query.boolean_query(
             [(tantivy.Occur.Should, self._term(field, w)) for w in (word, *(word + m for m in MARKS))])
 
-    def translate(self, q):
-        """A whoosh query tree → a tantivy query (same matches; a ``^boost`` kept)."""
+    def _boost(self, q, weight: float):
         import tantivy
 
-        out = self._translate(q)
-        boost = getattr(q, "boost", 1.0)
-        return tantivy.Query.boost_query(out, float(boost)) if boost not in (None, 1, 1.0) else out
+        return q if weight == 1.0 else tantivy.Query.boost_query(q, float(weight))
 
-    def _translate(self, q):
+    def _named(self, make, weight: float = 1.0):
+        """``make(field)`` over the row's name (weighted above) or its whole text, as whoosh's Or of both."""
         import tantivy
-        from whoosh import query as Q
+
+        from jixiao.index.query import FIELD_WEIGHTS
+
+        return tantivy.Query.boolean_query(
+            [(tantivy.Occur.Should, self._boost(make("name"), FIELD_WEIGHTS["name"] * weight)),
+             (tantivy.Occur.Should, self._boost(make("text"), FIELD_WEIGHTS["text"] * weight))])
+
+    def translate(self, node):
+        """A neutral query node (``index/query.py``) → a tantivy query with the same matches.
+
+        Unlike whoosh, nothing is left to ``ParsedQuery.accepts``: phrases are exact in the engine
+        (marked sub-words), so a longer exclusion (``-安全管理``) is a must-not phrase here.
+        """
+        import tantivy
+
+        from jixiao.index import query as N
 
         T, Occur = tantivy.Query, tantivy.Occur
-        if q is Q.NullQuery or isinstance(q, Q.NullQuery.__class__):
-            return T.empty_query()
-        if isinstance(q, Q.Every):
+
+        def every(parts, occur):
+            return parts[0] if len(parts) == 1 and occur is Occur.Must else T.boolean_query([(occur, p) for p in parts])
+
+        if isinstance(node, N.Everything):
             return T.all_query()
-        if isinstance(q, Q.Not):
-            return T.boolean_query([(Occur.Must, T.all_query()), (Occur.MustNot, self.translate(q.query))])
-        if isinstance(q, Q.AndNot):
-            return T.boolean_query([(Occur.Must, self.translate(q.a)), (Occur.MustNot, self.translate(q.b))])
-        if isinstance(q, Q.AndMaybe):
-            return T.boolean_query([(Occur.Must, self.translate(q.a)), (Occur.Should, self.translate(q.b))])
-        if isinstance(q, Q.And):
-            return T.boolean_query([(Occur.Must, self.translate(c)) for c in q.children()])
-        if isinstance(q, (Q.Or, Q.DisjunctionMax)):
-            kids = list(q.children())
-            return T.boolean_query([(Occur.Should, self.translate(c)) for c in kids]) if kids else T.empty_query()
-        if isinstance(q, Q.ConstantScoreQuery):
-            return T.const_score_query(self.translate(q.child), float(q.score))
-        if isinstance(q, Q.NumericRange):
-            return self._range(q.fieldname, q.start, q.end, not q.startexcl, not q.endexcl)
-        if isinstance(q, Q.Phrase):
-            return self._phrase(q.fieldname, list(q.words), max(0, int(q.slop) - 1))
-        if isinstance(q, (Q.Prefix, Q.Wildcard, Q.Regex)):
-            if isinstance(q, Q.Prefix):
-                rx = _rx(q.text) + ".*"
-            elif isinstance(q, Q.Wildcard):
-                rx = "".join(".*" if ch == "*" else "." if ch == "?" else _rx(ch) for ch in q.text)
+        if isinstance(node, N.Word):
+            if node.field != "text":
+                return every([every([self._word(node.field, a.words[0]) for a in g if len(a.words) == 1], Occur.Should)
+                              for g in node.groups], Occur.Must)
+            groups = []
+            for g in node.groups:
+                alts = [every([self._named(lambda f, t=t: self._word(f, t), a.weight) for t in a.words], Occur.Must)
+                        for a in g]
+                groups.append(alts[0] if len(alts) == 1 else every(alts, Occur.Should))
+            return every(groups, Occur.Must)
+        if isinstance(node, N.Phrase):
+            if node.field != "text":
+                return self._phrase(node.field, node.tokens)
+            return self._named(lambda f: self._phrase(f, node.tokens))
+        if isinstance(node, N.Prefix):
+            if node.field != "text":
+                return T.regex_query(self.schema, node.field, _rx(node.text) + ".*")
+            return self._named(lambda f: T.regex_query(self.schema, f, _rx(node.text) + ".*"))
+        if isinstance(node, N.Match):
+            return self._expand(node.field, node.value) if node.field != "kind" else self._term("kind", node.value)
+        if isinstance(node, N.Range):
+            return self._range(node.field, node.lo, node.hi)
+        if isinstance(node, N.And):
+            return every([self.translate(c) for c in node.children], Occur.Must)
+        if isinstance(node, N.Or):
+            return every([self.translate(c) for c in node.children], Occur.Should)
+        if isinstance(node, N.Not):
+            c = node.child
+            if isinstance(c, N.Word) and c.field == "text":
+                # an exclusion is exact (the words as typed, no concepts) and looks at the whole text
+                words = [a.words[0] for g in c.groups for a in g[:1]]
+                inner = self._word("text", words[0]) if len(words) == 1 else self._phrase("text", words)
+            elif isinstance(c, N.Phrase) and c.field == "text":
+                inner = self._phrase("text", c.tokens)
             else:
-                rx = q.text
-            return T.regex_query(self.schema, q.fieldname, rx)
-        if isinstance(q, Q.TermRange):
-            return self._keyword_range(q)
-        if isinstance(q, Q.Term):  # FuzzyTerm and Variations included: matched as the word itself
-            field, text = q.fieldname, q.text
-            if field in ("year", "vnum"):
-                if isinstance(text, bytes):  # whoosh's sortable encoding of a number
-                    text = _whoosh_schema()[field].from_bytes(text)
-                return self._range(field, text, text, True, True)
-            if field in ("text", "project"):
-                return self._word(field, text)
-            return self._term(field, text)
-        raise IndexError_(f"tantivy backend cannot run query part {q!r}")
+                inner = self.translate(c)
+            return T.boolean_query([(Occur.Must, T.all_query()), (Occur.MustNot, inner)])
+        raise TypeError(f"unknown query node {node!r}")
 
     def _range(self, field: str, lo, hi, incl_lo: bool = True, incl_hi: bool = True):
         import tantivy
@@ -499,11 +521,16 @@ class TantivyStore:
 
         from jixiao.index.analysis import normalize
 
+        codes = []
+        if field == "region":  # any level, by the division list (安徽 finds 安徽省淮北市濉溪县)
+            from jixiao.index.query import region_filter_terms
+
+            codes = region_filter_terms(needle)
         values = [v for v, _ in self._get_searcher().terms_with_prefix(field, "")]
-        if needle in values:
+        if needle in values and not codes:
             return self._term(field, needle)
         n = normalize(needle.strip())
-        hits = [v for v in values if n in normalize(v)]
+        hits = list(dict.fromkeys(codes + [v for v in values if n in normalize(v)]))
         return tantivy.Query.term_set_query(self.schema, field, hits) if hits else tantivy.Query.empty_query()
 
     def filter_query(self, f: SearchFilters | None) -> list:
@@ -523,6 +550,11 @@ class TantivyStore:
             out.append(self._term("kind", f.kind))
         if f.vmin is not None or f.vmax is not None:
             out.append(self._range("vnum", f.vmin, f.vmax))
+        if getattr(f, "confident", False):
+            import tantivy
+
+            out.append(tantivy.Query.boolean_query([(tantivy.Occur.Must, tantivy.Query.all_query()),
+                                                    (tantivy.Occur.MustNot, self._term("suspect", "1"))]))
         return out
 
     def _full_query(self, q, filters: SearchFilters | None):
@@ -536,9 +568,9 @@ class TantivyStore:
 
     @_reads_index
     def search(self, query: str, filters: SearchFilters | None = None, limit: int = 20) -> SearchResult:
-        q = self.parse_query(query)
-        full = self._full_query(q, filters)
-        terms = {t for f, t in q.iter_all_terms() if f == "text"} if hasattr(q, "iter_all_terms") else set()
+        pq = self.parse_query(query)
+        full = self._full_query(pq.root, filters)
+        terms = pq.highlight_terms()
         s = self._get_searcher()
         res = s.search(full, max(1, limit), count=True)
         hits = [self._hit(self._row(_stored(s.doc(addr))), score, terms) for score, addr in res.hits[: max(0, limit)]]
@@ -642,14 +674,6 @@ def _stored(doc) -> dict[str, Any]:
         if v is not None:
             out[k] = json.loads(bytes(v).decode("utf-8"))
     return out
-
-
-@functools.lru_cache(maxsize=1)
-def _whoosh_schema():
-    """The whoosh schema: the shared query parser reads field types and the query analyzer from it."""
-    from jixiao.index.whoosh_store import build_schema as whoosh_schema
-
-    return whoosh_schema()
 
 
 def verify_checksums(d: str) -> None:
