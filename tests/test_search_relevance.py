@@ -55,10 +55,10 @@ DOCS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory):
+@pytest.fixture(scope="module", params=["whoosh", "tantivy"])
+def store(tmp_path_factory, request):
     d = str(tmp_path_factory.mktemp("rel") / "ix")
-    with open_store(d, create=True, writable=True) as st:
+    with open_store(d, create=True, writable=True, backend=request.param) as st:
         for dc in DOCS:
             st.add_document(dc, commit=False)
     st = open_store(d)
