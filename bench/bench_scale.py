@@ -63,12 +63,12 @@ def runner(d: str):
     return run, st
 
 
-def scale(docs, n: int, queries_per_type: int, work: Path, keep: bool) -> None:
+def scale(docs, n: int, queries_per_type: int, work: Path, keep: bool, backends=BACKENDS) -> None:
     cl = clones(docs, n)
     actual = rows_of(cl)
     queries = make_queries(cl, queries_per_type)
     results, totals = {}, {}
-    for backend in BACKENDS:
+    for backend in backends:
         d = work / f"ix-{n}-{backend}"
         shutil.rmtree(d, ignore_errors=True)
         t = build(cl, str(d), backend)
@@ -81,6 +81,8 @@ def scale(docs, n: int, queries_per_type: int, work: Path, keep: bool) -> None:
         _row(actual, backend, actual / t, size, res)
         if not keep:
             shutil.rmtree(d, ignore_errors=True)
+    if len(results) < 2:
+        return
     (tw, sw, rw), (tt, st_, rt) = results["whoosh"], results["tantivy"]
     same = sum(a == b for k in queries for a, b in zip(totals["whoosh"][k], totals["tantivy"][k]))
     count = sum(len(v) for v in queries.values())
@@ -170,6 +172,7 @@ def main() -> None:
     ap.add_argument("--scales", default="10000,100000", help="index sizes in rows")
     ap.add_argument("--million", action="store_true", help="also 1,000,000 rows (long)")
     ap.add_argument("--queries", type=int, default=50, help="queries per type")
+    ap.add_argument("--backends", default="whoosh,tantivy", help="backends for the scale part")
     ap.add_argument("--skip-ingest", action="store_true")
     ap.add_argument("--skip-scale", action="store_true")
     ap.add_argument("--keep", help="keep files and indexes in this directory")
@@ -195,7 +198,7 @@ def main() -> None:
         print(f"{'rows':>9} {'engine':<8} {'rows/s':>8} {'MB':>7} {'B/row':>6}  "
               f"{'term':>15} {'two-term':>15} {'phrase':>15} {'filtered':>15}  phrase hits")
         for n in scales:
-            scale(docs, n, a.queries, work, bool(a.keep))
+            scale(docs, n, a.queries, work, bool(a.keep), tuple(a.backends.split(",")))
     if not a.skip_ingest:
         ingest_check(a.docs, work, parser, max(10, a.queries // 2))
     if not a.keep:

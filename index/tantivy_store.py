@@ -171,6 +171,7 @@ class TantivyStore:
         self._released: set[str] = set()  # shas whose committed holder is deleted or replaced
         self.last_query_note: str | None = None
         self._docinfo: dict[str, dict[str, Any]] = {}
+        self._values: dict[str, list[str]] = {}  # keyword field → its indexed values, per searcher
 
     # ------------------------------------------------------------ opening
 
@@ -374,6 +375,7 @@ class TantivyStore:
 
     def _drop_searcher(self):
         self._docinfo.clear()
+        self._values.clear()
         self._searcher = None
 
     def _term(self, field: str, value) -> Any:
@@ -506,10 +508,16 @@ class TantivyStore:
         pats[-1] += PREFIX + "?"
         return tantivy.Query.regex_phrase_query(self.schema, field, pats, slop=slop)
 
+    def _field_values(self, field: str) -> list[str]:
+        """Every value a keyword field has in the index (a few thousand departments at most)."""
+        if field not in self._values:
+            self._values[field] = [v for v, _ in self._get_searcher().terms_with_prefix(field, "")]
+        return self._values[field]
+
     def _keyword_range(self, q):
         import tantivy
 
-        values = [v for v, _ in self._get_searcher().terms_with_prefix(q.fieldname, "")]
+        values = self._field_values(q.fieldname)
         lo, hi = q.start, q.end
         keep = [v for v in values if (lo is None or (v > lo if q.startexcl else v >= lo))
                 and (hi is None or (v < hi if q.endexcl else v <= hi))]
@@ -526,7 +534,7 @@ class TantivyStore:
             from jixiao.index.query import region_filter_terms
 
             codes = region_filter_terms(needle)
-        values = [v for v, _ in self._get_searcher().terms_with_prefix(field, "")]
+        values = self._field_values(field)
         if needle in values and not codes:
             return self._term(field, needle)
         n = normalize(needle.strip())
@@ -574,7 +582,10 @@ class TantivyStore:
         s = self._get_searcher()
         res = s.search(full, max(1, limit), count=True)
         hits = [self._hit(self._row(_stored(s.doc(addr))), score, terms) for score, addr in res.hits[: max(0, limit)]]
-        facets = self._facets(full) if res.count else {name: {} for name in FACETS}
+        if len(hits) == res.count:  # every match is on the page: count them here, not in a second pass
+            facets = {name: _counted(h.get(name) for h in hits) for name in FACETS}
+        else:
+            facets = self._facets(full)
         return SearchResult(query=query, total=res.count, hits=hits, facets=facets)
 
     def _facets(self, full) -> dict[str, dict[str, int]]:
@@ -664,6 +675,14 @@ class TantivyStore:
                 "narrative": sum(i.get("narrative", 0) for i in recs),
                 "departments": len({r.get("department") for r in recs if r.get("department")}),
                 "years": len({r.get("year") for r in recs if r.get("year") is not None})}
+
+
+def _counted(values) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for v in values:
+        k = UNKNOWN if v is None or v == "" else str(v)
+        counts[k] = counts.get(k, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def _stored(doc) -> dict[str, Any]:
