@@ -65,20 +65,40 @@ def _parse_job(path: Path, data: bytes, sha: str):
 
 
 class _Pool:
-    """Parser worker processes (forked where the platform can, so they share the loaded model)."""
+    """Parser worker processes (forked where the platform can, so they share the loaded model).
+
+    A worker that dies (a parser crash, the out-of-memory killer) breaks the whole executor: it is
+    started again, and ``generation`` tells jobs submitted before that apart.
+    """
 
     def __init__(self, parser, prepare, jobs: int):
+        self.args, self.jobs, self.generation, self.ex = (parser, prepare), jobs, 0, None
+        self._start()
+
+    def _start(self) -> None:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
         methods = multiprocessing.get_all_start_methods()
         ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-        self.ex = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
-                                      initargs=(parser, prepare))
+        self.ex = ProcessPoolExecutor(max_workers=self.jobs, mp_context=ctx, initializer=_init_worker,
+                                      initargs=self.args)
         self.ex.submit(_noop).result()  # every worker starts now, before the index opens its threads
 
+    def restart(self) -> None:
+        self.ex.shutdown(wait=False, cancel_futures=True)
+        self.generation += 1
+        self._start()
+
     def submit(self, path, data, sha):
-        return self.ex.submit(_parse_job, path, data, sha)
+        """(future, generation)."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return self.ex.submit(_parse_job, path, data, sha), self.generation
+        except BrokenProcessPool:
+            self.restart()
+            return self.ex.submit(_parse_job, path, data, sha), self.generation
 
     def close(self, wait: bool = True) -> None:
         self.ex.shutdown(wait=wait, cancel_futures=True)
@@ -164,18 +184,26 @@ def run_ingest(paths, index_dir: str, *, year=None, region=None, department=None
             job["error"] = _error_line(path, e)
             return job
         if pool and job["status"] in ("added", "replaced"):
-            job["future"] = pool.submit(path, data, sha)
+            job["future"], job["generation"] = pool.submit(path, data, sha)
         return job
 
     def parsed(job: dict):
         """("ok", doc, prepared) or ("failed", line, None): from the worker, or parsed here."""
         fut = job.pop("future", None)
-        if fut is not None:
+        tries = 0
+        while fut is not None:
             try:
                 return fut.result()
             except BrokenProcessPool:
-                return "failed", _error_line(job["path"], RuntimeError("解析进程意外退出 the parser process died "
-                                                                       "(out of memory?)")), None
+                # every job in flight sees the break: only one seen in the pool that broke counts
+                # a try, and a file is given up after breaking two pools
+                if job["generation"] == pool.generation:
+                    tries += 1
+                    if tries >= 2:
+                        return "failed", _error_line(job["path"], RuntimeError(
+                            "解析进程意外退出 the parser process died on this file (out of memory?)")), None
+                    pool.restart()
+                fut, job["generation"] = pool.submit(job["path"], job["data"], job["sha"])
         try:
             doc = parser.parse(job["path"], job["data"])
         except (KeyboardInterrupt, SystemExit):

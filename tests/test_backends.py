@@ -249,3 +249,29 @@ def test_parallel_ingest_handles_copies_in_one_run(tmp_path):
     assert "新增 added 4" in out.getvalue() and "跳过 skipped 1" in out.getvalue()
     with open_store(str(tmp_path / "ix")) as st:
         assert st.stats()["documents"] == 4 and st.search("应急演练次数").total == 4
+
+
+class DyingParser(PidParser):
+    """Kills the worker process on one file, as the out-of-memory killer would."""
+
+    def parse(self, path, data=None):
+        if Path(path).name == "d2.txt" and os.getpid() != PARENT:
+            os._exit(9)
+        return super().parse(path, data)
+
+
+PARENT = os.getpid()
+
+
+def test_a_worker_that_dies_fails_its_file_and_the_batch_goes_on(tmp_path):
+    from jixiao.index.ingest import run_ingest
+
+    docs = _docs(tmp_path / "docs", 6)
+    out, err = io.StringIO(), io.StringIO()
+    ok = run_ingest([docs], str(tmp_path / "ix"), progress=False, out=out, err=err,
+                    parser=DyingParser(tmp_path / "pids"), backend="tantivy", jobs=2)
+    assert not ok and err.getvalue().count("\n") == 1
+    assert "d2.txt" in err.getvalue() and "parser process died" in err.getvalue()
+    assert "新增 added 5" in out.getvalue() and "失败 failed 1" in out.getvalue()
+    with open_store(str(tmp_path / "ix")) as st:
+        assert sorted(h["value"] for h in st.search("应急演练次数").hits) == ["1次", "2次", "4次", "5次", "6次"]
