@@ -11,6 +11,7 @@ judged name (the reader may cut a long name short). Rows the reader misses are m
 Prints recall@20 and nDCG@10 (graded gain 2^g − 1) per query and on average, and the issue's checks.
 
     python bench/bench_relevance.py [SHARED_DIR]
+    JIXIAO_BENCH_BACKEND=tantivy python bench/bench_relevance.py    # jixiao on the tantivy backend
 """
 
 from __future__ import annotations
@@ -144,7 +145,8 @@ def main() -> None:
     docs = parse_corpus(shared)
     base = baseline_index(docs)
     with tempfile.TemporaryDirectory() as tmp:
-        store = open_store(os.path.join(tmp, "ix"), create=True, writable=True)
+        store = open_store(os.path.join(tmp, "ix"), create=True, writable=True,
+                           backend=os.environ.get("JIXIAO_BENCH_BACKEND") or None)
         for d in docs:
             store.add_document(d, commit=False)
         store.commit()
