@@ -86,8 +86,11 @@ def read(path: str | Path, data: bytes | None = None) -> RawDocument:
         from jixiao.corpus.text import read_text
 
         return read_text(data, str(p))
+    if ext == ".pdf":
+        from jixiao.corpus.pdf import read_pdf
+
+        return read_pdf(data, str(p))
     from jixiao.corpus import office
 
-    reader = {".docx": office.read_docx, ".xlsx": office.read_xlsx, ".xlsm": office.read_xlsx,
-              ".pdf": office.read_pdf}[ext]
+    reader = {".docx": office.read_docx, ".xlsx": office.read_xlsx, ".xlsm": office.read_xlsx}[ext]
     return reader(data, str(p))
