@@ -9,7 +9,7 @@ from pathlib import Path
 from jixiao.corpus.blocks import RawDocument
 from jixiao.errors import ReadError, TooLargeError, UnsupportedFormatError
 
-SUPPORTED = (".txt", ".text", ".csv", ".docx", ".xlsx", ".xlsm", ".pdf")
+SUPPORTED = (".txt", ".text", ".csv", ".docx", ".xlsx", ".xlsm", ".pdf", ".html", ".htm")
 LEGACY = {
     ".doc": "请先另存为 .docx (Word: 文件→另存为; or `libreoffice --headless --convert-to docx FILE`, "
             "or `antiword -m UTF-8.txt FILE > FILE.txt`)",
@@ -90,6 +90,10 @@ def read(path: str | Path, data: bytes | None = None) -> RawDocument:
         from jixiao.corpus.pdf import read_pdf
 
         return read_pdf(data, str(p))
+    if ext in (".html", ".htm"):
+        from jixiao.corpus.html import read_html
+
+        return read_html(data, str(p))
     from jixiao.corpus import office
 
     reader = {".docx": office.read_docx, ".xlsx": office.read_xlsx, ".xlsm": office.read_xlsx}[ext]
