@@ -7,6 +7,7 @@ Kept apart from ``office.py`` (docx/xlsx): PDFs made by word processors need the
 from __future__ import annotations
 
 import io
+import logging
 import re
 import warnings
 import zlib
@@ -21,6 +22,9 @@ from jixiao.errors import CorruptFileError, EmptyInputError, JixiaoError, ReadEr
 # Streams are measured before pdfminer inflates them whole, so a crafted stream cannot take GBs.
 MAX_STREAM = 128 * 1024 * 1024
 MAX_INFLATED = 512 * 1024 * 1024
+# pdfminer logs every oddity of a damaged file; without a handler Python prints them to stderr.
+# What matters reaches the user as a warning naming the page instead.
+logging.getLogger("pdfminer").addHandler(logging.NullHandler())
 TOL = 2.0  # points: two ruling lines this close are the same column or row edge
 
 
