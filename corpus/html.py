@@ -165,7 +165,9 @@ def _title(root) -> str | None:
     t = _norm(el.text_content())
     # "承德市应急管理局2021年度…绩效目标_承德市人民政府" → the page's own part, without the site name
     parts = [p.strip() for p in re.split(r"\s*(?:_|\||｜| - | — |--)\s*", t) if p.strip()]
-    return max(parts, key=len) if parts else None
+    if not parts:
+        return None
+    return parts[0] if len(parts[0]) >= 6 else max(parts, key=len)  # sites put their own name last
 
 
 def _publishing_line(body) -> str | None:
@@ -213,8 +215,20 @@ def _strip_chrome(body) -> None:
         if words and _CHROME_ATTR.search(words):
             if tag != "table" and len(_norm(el.text_content())) < 0.3 * total and not _holds_table(el):
                 doomed.append(el)
+                continue
+        if tag in ("table", "ul", "ol", "div", "td", "p", "dl") and _mostly_links(el, total):
+            doomed.append(el)  # a menu: text that is nearly all links (通知公告 | 财政预决算 …)
+
     for el in doomed:
         _drop(el)
+
+
+def _mostly_links(el, total: int) -> bool:
+    text = _norm(el.text_content())
+    if not text or len(text) > 0.3 * total:
+        return False
+    linked = sum(len(_norm(a.text_content())) for a in el.iter("a"))
+    return linked >= 0.8 * len(text.replace(" ", "")) and not _holds_table(el)
 
 
 def _holds_table(el) -> bool:
