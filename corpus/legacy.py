@@ -173,7 +173,8 @@ def read_doc(data: bytes, path: str) -> RawDocument:
             raw = _via_antiword(data, path, tools["antiword"])
         else:
             raise UnsupportedFormatError(INSTALL_HINT, where=path)
-    raw.format, raw.sha256, raw.path = "doc", sha256_of(data), path
+        raw.format = "doc"
+    raw.sha256, raw.path = sha256_of(data), path
     return raw
 
 
