@@ -85,6 +85,7 @@ def read_pdf(data: bytes, path: str) -> RawDocument:
     if cid > chars * 0.3:
         raise ReadError("PDF 文字无法解码 the .pdf's fonts have no Unicode map, so its text reads as "
                         "(cid:…) codes; 需要 OCR 或原始 Word 文件 (use OCR or the source document)", where=path)
+    _drop_running_lines(pages)
     blocks = _assemble(pages)
     return RawDocument(path=path, format="pdf", sha256=sha256_of(data), blocks=blocks,
                        text=_document_text(blocks), warnings=notes)
@@ -245,7 +246,9 @@ _PAGE_NO = re.compile(r"^[-—－\s]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*[/共]\s
 
 
 def _read_page(page, number: int) -> _Page:
-    page = page.dedupe_chars()  # fake-bold text is printed twice
+    chars = page.chars
+    if len({(c["text"], round(c["x0"]), round(c["top"])) for c in chars}) < len(chars):
+        page = page.dedupe_chars()  # fake-bold text is printed twice (deduplicating costs; only when needed)
     pg = _Page(number, float(page.height))
     pg.chars = len(page.chars)
     pg.cid = sum(1 for ch in page.chars if ch.get("text", "").startswith("(cid:"))
@@ -272,6 +275,36 @@ def _read_page(page, number: int) -> _Page:
         pg.items.append(_Para(number, top, text, full))
     pg.items.sort(key=lambda it: it.top)
     return pg
+
+
+def _drop_running_lines(pages: list[_Page]) -> None:
+    """Remove page furniture: a line in the top or bottom margin that recurs on other pages (a running
+    header with the document title, 第 3 页 footers), so a table continued across a page break meets
+    its continuation directly."""
+    from collections import Counter
+
+    def furniture(pg: _Page, it) -> str | None:
+        if not isinstance(it, _Para) or len(it.text) > 80:
+            return None
+        if it.top < 0.1 * pg.height or it.top > 0.88 * pg.height:
+            return re.sub(r"\d+", "#", it.text.replace(" ", ""))
+        return None
+
+    seen = Counter(k for pg in pages for k in {furniture(pg, it) for it in pg.items} if k)
+    recurring = {k for k, n in seen.items() if n >= 2 and n >= 0.3 * len(pages)}
+    if not recurring:
+        return
+    for pg in pages:
+        # only from the top and the bottom of the page, each line once: a heading that repeats the
+        # running header's words (the title on page 1) is content
+        used: set[str] = set()
+        for end in (0, -1):
+            while pg.items:
+                k = furniture(pg, pg.items[end])
+                if k not in recurring or k in used:
+                    break
+                used.add(k)
+                pg.items.pop(end)
 
 
 def _cluster(values: list[float]) -> list[float]:

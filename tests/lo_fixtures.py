@@ -8,7 +8,8 @@ The Word-style .docx differs from ``office_fixtures.build_docx`` the way exports
 宋体 五号 text, every cell centred vertically (so a merged 一级指标 cell that crosses a page break
 draws its text on whichever page holds the middle of the merge), the first row of each project
 table repeated on every page (Word's 重复标题行), narrow columns that wrap long names and values
-over several lines, and tables left to break across pages wherever the page ends.
+over several lines, tables left to break across pages wherever the page ends, and a running header
+(the document title) and a 第 N 页 footer on every page.
 """
 
 from __future__ import annotations
@@ -56,6 +57,18 @@ def build_word_docx(gold: dict) -> bytes:
                 cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
                 if j < len(widths):
                     cell.width = widths[j]
+    section = d.sections[0]
+    section.header.paragraphs[0].text = "承德市应急管理局2021年度部门整体及项目绩效目标"
+    footer = section.footer.paragraphs[0]
+    footer.add_run("第 ")
+    field = OxmlElement("w:fldSimple")  # the page number, computed by the word processor
+    field.set(qn("w:instr"), "PAGE")
+    run, text = OxmlElement("w:r"), OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    footer._p.append(field)
+    footer.add_run(" 页")
     buf = io.BytesIO()
     d.save(buf)
     return buf.getvalue()

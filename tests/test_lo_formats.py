@@ -57,6 +57,9 @@ def test_word_pdf_tables_crossing_pages_read_as_one_table_each(seed_gold, word_p
     assert len(header_rows) == 12  # the header Word repeats on each page is dropped
     codes = [r[1] for r in header_rows]
     assert codes == [p["code"] for p in seed_gold["projects"]]  # codes wrapped in their cell joined, no space
+    # the running header and the 第 N 页 footer of every page are page furniture, not content
+    assert raw.text.replace(" ", "").count("承德市应急管理局2021年度部门整体及项目绩效目标") == 1 and "页" not in raw.text.split("\n")[-1]
+    assert not any(line.startswith("第 ") and line.endswith(" 页") for line in raw.text.splitlines())
 
 
 def test_word_pdf_parses_to_the_seed(seed_gold, word_pdf):
