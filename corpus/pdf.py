@@ -18,9 +18,13 @@ from jixiao.corpus.blocks import Block, Paragraph, RawDocument, Table
 from jixiao.corpus.office import CJK, _blank, _damaged, _document_text, _join_lines, _not_a_package
 from jixiao.errors import CorruptFileError, EmptyInputError, JixiaoError, ReadError, TooLargeError
 
-# A word-processor PDF's streams inflate to a few MB (text pages: KBs; an embedded CJK font: ~10 MB).
-# Streams are measured before pdfminer inflates them whole, so a crafted stream cannot take GBs.
-MAX_STREAM = 128 * 1024 * 1024
+# A word-processor PDF's streams inflate to a few MB (a page's content: KBs; an embedded CJK font:
+# ~10 MB). Streams are measured before pdfminer inflates them whole, so a crafted stream cannot take
+# GBs. What pdfminer *parses* (page contents, forms, object streams, CMaps) is capped far lower: it
+# parses about 1 MB/s, and superlinearly (16 MB of blanks took over a minute).
+MAX_STREAM = 128 * 1024 * 1024  # images and embedded fonts: inflated only in part, or not at all
+MAX_PARSED_STREAM = 4 * 1024 * 1024
+MAX_PARSED = 24 * 1024 * 1024  # all parsed streams of the file together
 MAX_INFLATED = 512 * 1024 * 1024
 # pdfminer logs every oddity of a damaged file; without a handler Python prints them to stderr.
 # What matters reaches the user as a warning naming the page instead.
@@ -94,31 +98,37 @@ def read_pdf(data: bytes, path: str) -> RawDocument:
 # ---------------------------------------------------------------- bounded inflation
 
 _STREAM = re.compile(rb"(?<!end)stream\r?\n")
+_BULK = re.compile(rb"/Subtype\s*/(?:Image|Type1C|CIDFontType0C|OpenType)\b|/Length[123]\b")
 _FILTER = re.compile(rb"/(FlateDecode|Fl|LZWDecode|LZW|DCTDecode|DCT|ASCII85Decode|A85|ASCIIHexDecode|AHx|"
                      rb"RunLengthDecode|RL|CCITTFaxDecode|CCF|JBIG2Decode|JPXDecode|Crypt)\b")
 
 
 def check_inflation(data: bytes, path: str) -> None:
-    """Refuse a PDF whose compressed streams inflate beyond MAX_STREAM each or MAX_INFLATED together.
+    """Refuse a PDF whose compressed streams inflate beyond the limits above.
 
     Every stream of the file (page contents, fonts, object streams) is inflated in bounded chunks and
     only counted, so a 1 MB stream that would expand to gigabytes costs milliseconds, not memory.
     """
-    total = 0
+    total = parsed = 0
     for m in _STREAM.finditer(data):
         obj = data.rfind(b" obj", max(0, m.start() - 4096), m.start())
         head = data[obj if obj >= 0 else max(0, m.start() - 1024):m.start()]
         filters = [f for f in _FILTER.findall(head)]
         if not filters or filters[0] not in (b"FlateDecode", b"Fl", b"LZWDecode", b"LZW"):
             continue
+        bulk = _BULK.search(head) is not None  # an image or a font program: not parsed by pdfminer
+        limit = MAX_STREAM if bulk else MAX_PARSED_STREAM
         end = data.find(b"endstream", m.end())
         raw = data[m.end(): end if end >= 0 else len(data)]
-        size = _inflated_size(raw, filters, MAX_STREAM + 1)
+        size = _inflated_size(raw, filters, limit + 1)
         total += size
-        if size > MAX_STREAM or total > MAX_INFLATED:
-            raise TooLargeError(f"PDF 数据流解压后过大 a compressed stream of the .pdf inflates to more than "
-                                f"{(MAX_STREAM if size > MAX_STREAM else MAX_INFLATED) // 2**20} MB "
-                                f"(a crafted or broken file); refused", where=path)
+        parsed += 0 if bulk else size
+        over = limit if size > limit else MAX_PARSED if parsed > MAX_PARSED else \
+            MAX_INFLATED if total > MAX_INFLATED else 0
+        if over:
+            raise TooLargeError(f"PDF 数据流解压后过大 the .pdf's compressed streams inflate to more than "
+                                f"{over // 2**20} MB (a crafted or broken file; a 绩效 document needs far "
+                                f"less); refused", where=path)
 
 
 def _inflated_size(raw: bytes, filters: list[bytes], limit: int) -> int:
