@@ -43,8 +43,9 @@ def read_pdf(data: bytes, path: str) -> RawDocument:
     if b"%PDF-" not in data[:1024]:
         raise _not_a_package(data, path, "pdf") if not data.startswith(b"PK") else \
             CorruptFileError("不是 PDF 文件 the file is a zip package (.docx/.xlsx?) named .pdf", where=path)
-    check_inflation(data, path)
+    damaged_streams = set(check_inflation(data, path))
     notes: list[tuple[str, str, str | None]] = []
+    content_ids: set[int] = set()
     try:
         import pdfplumber
 
@@ -56,6 +57,7 @@ def read_pdf(data: bytes, path: str) -> RawDocument:
                 for number, page in enumerate(pdf.pages, 1):
                     where = f"{path} page {number}"
                     damage = _damaged_contents(page)
+                    content_ids.update(getattr(st, "objid", None) for st in _contents(page))
                     try:
                         pg = _read_page(page, number)
                     except JixiaoError:
@@ -89,6 +91,10 @@ def read_pdf(data: bytes, path: str) -> RawDocument:
     if cid > chars * 0.3:
         raise ReadError("PDF 文字无法解码 the .pdf's fonts have no Unicode map, so its text reads as "
                         "(cid:…) codes; 需要 OCR 或原始 Word 文件 (use OCR or the source document)", where=path)
+    other = damaged_streams - content_ids
+    if other:  # fonts, ToUnicode maps, object streams: text may be garbled or missing somewhere
+        notes.append(("W-PDF-DAMAGED", f"PDF 有 {len(other)} 个数据流已损坏 {len(other)} compressed stream(s) "
+                      f"of the .pdf are damaged (not page text); some text may be garbled or missing", path))
     _drop_running_lines(pages)
     blocks = _assemble(pages)
     return RawDocument(path=path, format="pdf", sha256=sha256_of(data), blocks=blocks,
@@ -103,13 +109,15 @@ _FILTER = re.compile(rb"/(FlateDecode|Fl|LZWDecode|LZW|DCTDecode|DCT|ASCII85Deco
                      rb"RunLengthDecode|RL|CCITTFaxDecode|CCF|JBIG2Decode|JPXDecode|Crypt)\b")
 
 
-def check_inflation(data: bytes, path: str) -> None:
-    """Refuse a PDF whose compressed streams inflate beyond the limits above.
+def check_inflation(data: bytes, path: str) -> list[int]:
+    """Refuse a PDF whose compressed streams inflate beyond the limits above; return the object
+    numbers of streams that are damaged (they do not inflate to their end).
 
     Every stream of the file (page contents, fonts, object streams) is inflated in bounded chunks and
     only counted, so a 1 MB stream that would expand to gigabytes costs milliseconds, not memory.
     """
     total = parsed = 0
+    damaged: list[int] = []
     for m in _STREAM.finditer(data):
         obj = data.rfind(b" obj", max(0, m.start() - 4096), m.start())
         head = data[obj if obj >= 0 else max(0, m.start() - 1024):m.start()]
@@ -120,7 +128,11 @@ def check_inflation(data: bytes, path: str) -> None:
         limit = MAX_STREAM if bulk else MAX_PARSED_STREAM
         end = data.find(b"endstream", m.end())
         raw = data[m.end(): end if end >= 0 else len(data)]
-        size = _inflated_size(raw, filters, limit + 1)
+        damage: list = []
+        size = _inflated_size(raw, filters, limit + 1, damage)
+        if damage:
+            num = re.search(rb"(\d+)\s+\d+\s+obj\s*$", data[max(0, obj - 24):obj + 4]) if obj >= 0 else None
+            damaged.append(int(num.group(1)) if num else -1)
         total += size
         parsed += 0 if bulk else size
         over = limit if size > limit else MAX_PARSED if parsed > MAX_PARSED else \
@@ -129,14 +141,15 @@ def check_inflation(data: bytes, path: str) -> None:
             raise TooLargeError(f"PDF 数据流解压后过大 the .pdf's compressed streams inflate to more than "
                                 f"{over // 2**20} MB (a crafted or broken file; a 绩效 document needs far "
                                 f"less); refused", where=path)
+    return damaged
 
 
-def _inflated_size(raw: bytes, filters: list[bytes], limit: int) -> int:
+def _inflated_size(raw: bytes, filters: list[bytes], limit: int, damage: list | None = None) -> int:
     """Bytes the chain of Flate/LZW filters produces from ``raw``, counted up to ``limit``."""
     chunks: Iterator[bytes] = iter((raw,))
-    for f in filters:
+    for k, f in enumerate(filters):
         if f in (b"FlateDecode", b"Fl"):
-            chunks = _inflate(chunks, limit)
+            chunks = _inflate(chunks, limit, damage if k == 0 else None)
         elif f in (b"LZWDecode", b"LZW"):
             chunks = _unlzw(b"".join(chunks), limit) if f is filters[0] else _unlzw_capped(chunks, limit)
         else:
@@ -149,7 +162,8 @@ def _inflated_size(raw: bytes, filters: list[bytes], limit: int) -> int:
     return n
 
 
-def _inflate(chunks: Iterator[bytes], limit: int) -> Iterator[bytes]:
+def _inflate(chunks: Iterator[bytes], limit: int, damage: list | None = None) -> Iterator[bytes]:
+    """Inflate in bounded steps; a stream that errors or ends before its end marker is noted in ``damage``."""
     d, produced = zlib.decompressobj(), 0
     try:
         for chunk in chunks:
@@ -161,7 +175,9 @@ def _inflate(chunks: Iterator[bytes], limit: int) -> Iterator[bytes]:
             if d.eof or produced >= limit:
                 return
     except zlib.error:
-        return  # damaged data: pdfminer stops there too; the page check reports it
+        pass  # damaged data: pdfminer keeps what inflated before the damage
+    if damage is not None:
+        damage.append(True)
 
 
 def _unlzw(raw: bytes, limit: int) -> Iterator[bytes]:
@@ -185,6 +201,13 @@ def _unlzw_capped(chunks: Iterator[bytes], limit: int) -> Iterator[bytes]:
         if len(buf) >= limit:
             break
     yield from _unlzw(bytes(buf), limit)
+
+
+def _contents(page) -> list:
+    try:
+        return list(page.page_obj.contents or [])
+    except Exception:
+        return []
 
 
 def _damaged_contents(page) -> str | None:

@@ -259,3 +259,21 @@ def test_lo_files_are_small_enough_to_commit():
     for name in lo.FILES:
         assert (LO / name).stat().st_size < 500 * 1024, name
     assert os.path.getsize(LO / "word.pdf") > 10_000
+
+
+def test_a_damaged_stream_outside_page_text_is_reported_too(tmp_path):
+    from jixiao.corpus import pdf
+
+    data = bytearray((LO / "word.pdf").read_bytes())
+    for m in pdf._STREAM.finditer(bytes(data)):  # a font's ToUnicode map: damage garbles text silently
+        end = data.find(b"endstream", m.end())
+        try:
+            if b"begincmap" in zlib.decompress(bytes(data[m.end():end])):
+                break
+        except zlib.error:
+            continue
+    data[(m.end() + end) // 2] ^= 0x55
+    path = tmp_path / "cmap.pdf"
+    path.write_bytes(bytes(data))
+    warned = [w for w in build_document(read(path)).warnings if w.code == "W-PDF-DAMAGED"]
+    assert len(warned) == 1 and "1 compressed stream" in warned[0].message and warned[0].where == str(path)
