@@ -32,7 +32,7 @@ INSTALL_HINT = ("读取 .doc 需要 LibreOffice 或 antiword (needs LibreOffice 
 
 def _sniffed(data: bytes, path: str, fmt: str) -> RawDocument | None:
     """Read a file that only carries a legacy name by what it really is (xlsx/docx/html), else None."""
-    head = data[:2048].lstrip().lower()
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if data.startswith(b"PK"):
         from jixiao.corpus import office
 
@@ -41,6 +41,10 @@ def _sniffed(data: bytes, path: str, fmt: str) -> RawDocument | None:
         from jixiao.corpus.html import read_html
 
         raw = read_html(data, path)
+    elif fmt == "xls" and not data.startswith(OLE_MAGIC) and b"\x00" not in data[:4096] and b"\t" in data[:4096]:
+        from jixiao.corpus.text import read_text  # tab-separated text exported as ".xls"
+
+        raw = read_text(data, path)
     else:
         return None
     return raw

@@ -151,6 +151,10 @@ def test_files_named_xls_or_doc_are_read_by_what_they_are(seed_gold, tmp_path):
         raw = read(tmp_path / name)
         assert raw.format == fmt
         assert len(list(build_document(raw).indicators())) == 108
+    (tmp_path / "tabs.xls").write_bytes("一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t演练次数\t3次\n"
+                                        .encode("gb18030"))  # tab-separated text exported as ".xls"
+    doc = build_document(read(tmp_path / "tabs.xls"))
+    assert [(i.level3, i.value) for _, i in doc.indicators()] == [("演练次数", "3次")]
 
 
 @pytest.mark.slow
