@@ -23,14 +23,34 @@ _NOT_REGION = {"城市", "都市", "超市", "社区", "园区", "景区", "城�
                "厅市", "城市管理", "市场"}
 _WORD_AFTER = {"市": "场民容政直值", "区": "域块间别", "县": "域级", "州": "", "省": "级内外钱", "镇": "压定"}
 _ORG_SUFFIX = ("管理局", "管理处", "管理中心", "事务局", "委员会", "办公室", "办事处", "研究室", "人民政府", "政府",
-               "局", "委", "厅", "中心", "处", "院", "站", "所", "馆", "队", "小学", "中学", "学校", "医院",
-               "联合会", "残联", "总工会", "机关", "街道")
+               "人民法院", "人民检察院", "法院", "检察院", "联合会", "协会", "学会", "商会", "红十字会", "总工会",
+               "残联", "妇联", "科协", "文联", "侨联", "工商联", "供销社", "党校", "幼儿园",
+               "局", "委", "厅", "中心", "处", "院", "站", "所", "馆", "队", "小学", "中学", "大学", "学校", "医院",
+               "机关", "街道")
+# 办 alone ends a unit only after the words that name an office (县委办, 政府办, 扶贫办), not 主办/举办.
+_OFFICE_BAN = "(?:委|政府|扶贫|文明|综治|防汛|防火|安委|减灾|信访|编|督查|创城|乡村振兴)办"
+_ORG_END = "|".join([_OFFICE_BAN] + [re.escape(x) for x in sorted(_ORG_SUFFIX, key=len, reverse=True)])
 _ORG = re.compile(r"(?<![\u4e00-\u9fff])(?:中共)?((?:[\u4e00-\u9fff]{1,5}?%s){1,4}[\u4e00-\u9fff]{1,12}?(?:%s))" % (
-    _DIVISION, "|".join(sorted(_ORG_SUFFIX, key=len, reverse=True))))
+    _DIVISION, _ORG_END))
+_ORG_TAIL = re.compile(r"(?:%s)(?:机关|本级)?$" % _ORG_END)
+# Words of a form's sign-off lines and headers: never part of a unit's name (审核意见, 单位公章, 填报人).
+_NOT_ORG = re.compile(r"意见|公章|盖章|签字|签章|签名|印章|填报|填表|联系人|负责人|经办人|责任人|审核人|复核人|电话|手机|"
+                      r"日期|年月日|姓名|职务|指标|名称|编码|代码|部门|金额|万元|合计")
+# A name never starts with a quantifier, a pronoun, a conjunction or a level word (个省级中心, 各县区,
+# 本级, 及所属单位); the few places that do are let through (个旧市, 本溪市, 诸暨市, 诸城市).
+_BAD_START = re.compile(r"^(?:个(?!旧)|各|本(?!溪)|诸(?!暨|城)|我|该|其|及|与|或|等|的|级|每|此|之|为|由|向|对|在)")
+# What stands between a unit's region and its suffix: a real stem, not a level or generic word
+# (省级中心, 相关局); only 政府/委员会/办事处/街道 may follow the region directly (南岳镇政府).
+_GENERIC_STEM = re.compile(r"(?:[省市县区乡镇州]?级|相关|有关|其他|其它|主管|上级|下级|同级|各|所属|直属|职能|业务)$")
+_BARE_OK = ("人民政府", "政府", "委员会", "办事处", "人民法院", "人民检察院", "法院", "检察院", "红十字会", "总工会", "联合会",
+            "残联", "妇联", "科协", "文联", "侨联", "工商联", "供销社", "党校", "办")
 _LABELS = ("主管部门及其编码", "主管部门及代码", "主管预算部门", "项目主管部门", "主管部门", "预算部门", "部门(单位)名称", "部门（单位）名称",
            "单位名称", "填报单位", "单位信息", "预算单位", "部门名称", "实施单位", "项目单位")
-_LABEL = re.compile(r"(%s)\s*[:：]?\s*(?:\(盖章\)|（盖章）)?\s*[:：]?\s*([^\s|:：]{2,40})" % "|".join(
-    re.escape(x) for x in _LABELS))
+# Labels of a web page naming who published it: weaker evidence than the form's own labels.
+_PAGE_LABELS = ("发布机构", "发文机关", "发布单位", "信息来源", "来源")
+_LABEL = re.compile(r"(?P<lead>中央|省级|市级|县级|区级|上级|本级)?(?P<label>%s)\s*(?:[(（]\s*(?:盖章|公章|签章|章)\s*[)）])?"
+                    r"(?=[\s|｜:：]*(?P<value>[^\s|｜:：]{2,40}))" % "|".join(
+                        re.escape(x) for x in sorted(_LABELS + _PAGE_LABELS, key=len, reverse=True)))
 _CODE_AROUND = re.compile(r"^(?:[\[［【(（]?\d+[\]］】)）]?\s*[-—－]?\s*)|(?:\s*[-—－]?\s*\d{3,}\s*)$")
 _TITLE_WORDS = ("绩效目标", "绩效信息表", "自评表", "申报表", "绩效表", "目标表", "评价报告", "自评报告", "指标表")
 
@@ -89,38 +109,80 @@ def _year_hint(raw: str | None) -> int | None:
 
 
 def clean_org(raw: str) -> str:
+    """A labelled unit without codes around it (219-…, […], …308001) or the text glued after it."""
     s = raw.strip().strip("：:")
-    if len(s) > 20:  # glued text runs on: 原州区农业农村局资金情况(万元)… → 原州区农业农村局
-        m = re.match(r"^.{2,30}?(?:%s)" % "|".join(sorted(_ORG_SUFFIX, key=len, reverse=True)), s)
-        if m:
-            s = m.group(0)
     s = _CODE_AROUND.sub("", s)
     s = re.sub(r"^\d+\s*[-—－]\s*", "", s)
+    s = re.sub(r"[(（]\s*(?:盖章|公章|签章|章|本级)?\s*[)）]$", "", s.strip())
+    if len(s) > 20 or not _ORG_TAIL.search(s):
+        # glued text runs on: 原州区农业农村局资金情况(万元)… → 原州区农业农村局 (the first unit ending)
+        m = re.match(r"^.{2,30}?(?:%s)(?:机关)?" % _ORG_END, s)
+        if m and not _ORG_TAIL.search(s):
+            s = m.group(0)
+        elif m and len(s) > 20:
+            s = m.group(0)
     return s.strip()
 
 
+def looks_like_department(name: str | None) -> bool:
+    """Whether ``name`` reads as an organisation (…局/委/办/院/中心/政府/学校…), not a form's label or
+    sign-off words (审核意见, 单位公章, 填报人) or a phrase that merely ends like one (个省级中心)."""
+    if not name:
+        return False
+    s = re.sub(r"^(?:中共|中国共产党)", "", name)
+    if not 3 <= len(s) <= 30 or not re.fullmatch(r"[\u4e00-\u9fff()（）·]+", s):
+        return False
+    m = _ORG_TAIL.search(s)
+    if not m or _NOT_ORG.search(s) or _BAD_START.search(s) or s in _LABELS:
+        return False
+    region = region_of(s) or ""
+    if region and _BAD_START.search(region):
+        return False
+    stem = s[len(region):m.start()]
+    if not stem:  # the region and a suffix alone: 南岳镇政府 yes, 省级中心/承德市局 no
+        return bool(region) and any(s.endswith(x) for x in _BARE_OK)
+    if re.fullmatch(r"[省市县区乡镇州]", stem):  # 省残联, 县政府: a level and a full unit word; not 市局
+        return len(m.group(0)) >= 2
+    return not _GENERIC_STEM.search(stem)
+
+
 def infer_department(text: str) -> str | None:
-    """A labelled unit (主管部门, 填报单位 …) first, else the organisation named most often."""
+    """The unit a form names under its labels (主管部门, 填报单位 …), else the page's publisher (来源),
+    else the organisation the text names most (at least twice, or in the title).
+
+    Every candidate must look like an organisation (``looks_like_department``): no department beats
+    a wrong one. Units a form names under a higher level's label (中央主管部门, 省级主管部门 in a
+    区域绩效目标表) come last, and a central one never.
+    """
     compact = re.sub(r"[ \t\u3000]+", " ", text)
-    found: dict[str, str] = {}
+    found: dict[tuple[int, int], str] = {}
     for m in _LABEL.finditer(compact):
-        value = clean_org(m.group(2))
-        if len(value) >= 3 and not re.fullmatch(r"[\d\W*]+", value) and "*" not in value and value not in _LABELS \
-                and not value.startswith(("及", "代码", "编码")):
-            found.setdefault(m.group(1), value)
-    for label in _LABELS:
-        if label in found:
-            return found[label]
+        label, lead = m["label"], m["lead"]
+        value = clean_org(m["value"])
+        if lead == "中央" or not looks_like_department(value):
+            continue
+        if label in _PAGE_LABELS:
+            if re.search(r"财政(?:局|厅|部|委)", value):  # finance publishes other units' tables
+                continue
+            rank = (1, 0)
+        else:
+            rank = (2 if lead and lead != "本级" else 0, _LABELS.index(label))
+        found.setdefault(rank, value)
+    if found:
+        return found[min(found)]
     flat = re.sub(r"\s+", "", text)
+    title = re.sub(r"\s+", "", _form_title(text) or "")
     orgs = Counter(m.group(1) for m in _ORG.finditer(flat))
     scored = []
     for org, count in orgs.items():
         region = region_of(org)
-        if not region:
+        if not region or not looks_like_department(org):
             continue
         unit = org[len(region):]
         # "我局"/"本局" point at a 局; the unit's own city is named all over its document
         self_ref = any(f"{w}{unit[-1]}" in flat for w in ("我", "本")) if unit else False
+        if count < 2 and not self_ref and org not in title:
+            continue  # named once in passing (one of several schools in a list): not evidence enough
         scored.append((count + 0.5 * self_ref + 0.1 * min(flat.count(region), 20), -flat.find(org), org))
     if scored:
         return max(scored)[2]
@@ -165,15 +227,22 @@ def _region_in_text(text: str) -> str | None:
 
 def infer_title(text: str) -> str | None:
     """The first short line that names the form (…绩效目标表, …自评表, 部门整体绩效目标 …)."""
+    title = _form_title(text)
+    if title:
+        return title
+    for line in text.splitlines():
+        s = line.strip()
+        if 4 <= len(s) <= 60:
+            return s
+    return None
+
+
+def _form_title(text: str) -> str | None:
     for line in text.splitlines()[:80]:
         s = line.strip().strip("|").strip()
         if 4 <= len(s) <= 60 and any(w in s for w in _TITLE_WORDS) and not s.startswith(("#", "注", "附件:")) \
                 and "|" not in s:
             return re.sub(r"\s*\|+\s*$", "", s)
-    for line in text.splitlines():
-        s = line.strip()
-        if 4 <= len(s) <= 60:
-            return s
     return None
 
 

@@ -1,0 +1,84 @@
+"""Department inference: an organisation or nothing (issue 10 item 3).
+
+Every example is written here for the layout it stands for (label and value on one line, in ` | `
+cells, one cell per line, glued with no separator, a web page's 来源 line, a signature block), never
+copied from a document.
+"""
+
+import pytest
+
+from jixiao.corpus.metadata import clean_org, infer, infer_department, looks_like_department
+
+
+@pytest.mark.parametrize("name", [
+    "某县交通运输局", "某市疾病预防控制中心", "某区人民法院", "某县人民检察院", "南山镇政府", "某市残疾人联合会", "省残联",
+    "县农业农村局", "某县第一中学", "某市图书馆", "某县消防救援大队", "某区红十字会", "某县扶贫办", "中共某县委宣传部办公室",
+    "某市档案馆", "某县畜牧兽医站", "某镇人民政府", "某市城市管理和综合执法局", "个旧市财政局", "本溪市教育局",
+    "某州市场监督管理局机关", "某县中心幼儿园", "某市律师协会",
+])
+def test_organisations_are_departments(name):
+    assert looks_like_department(name)
+
+
+@pytest.mark.parametrize("name", [
+    "审核意见", "审核意见单位公章", "单位公章", "填报人", "联系人", "个省级中心", "省级中心", "各县区教育局",
+    "及所属单位", "项目名称", "主管部门", "某市场监督管理部门", "单位负责人签字", "财务负责人", "市局", "承德市主办",
+    "某县", "2100", "某县**局", "本级", "相关局", "某市有关中心", "某县交通运输", "联系电话某县交通局",
+])
+def test_labels_and_fragments_are_not(name):
+    assert not looks_like_department(name)
+
+
+@pytest.mark.parametrize("text, department", [
+    # label and value in ` | ` cells, the first cell after the label empty
+    ("项目名称 | 校舍维修 |\n主管部门 | | 实施单位 | 某县第二中学 |\n", "某县第二中学"),
+    # one cell per line
+    ("项目名称\n\n校舍维修\n\n主管部门\n\n某县教育局\n\n", "某县教育局"),
+    # glued: the label's value runs into the next label
+    ("项目名称道路养护主管部门某县交通运输局实施单位某县公路养护中心资金总额", "某县交通运输局"),
+    # a code before the unit, 机关 and (盖章) around it
+    ("填报单位（盖章）：[108]某市水利局\n", "某市水利局"),
+    ("单位名称 | 031002-某区卫生健康委员会机关 |", "某区卫生健康委员会机关"),
+    # a signature line under 填报单位 is no unit: the next label holds it
+    ("填报单位（盖章）：审核意见单位公章\n预算单位 某县林业局\n", "某县林业局"),
+    # a header row of labels: the values are on the next line in order
+    ("主管部门 实施单位\n某县民政局 某县养老服务中心\n", "某县民政局"),
+])
+def test_labelled_department(text, department):
+    assert infer_department(text) == department
+
+
+@pytest.mark.parametrize("text", [
+    "填报单位（盖章）：审核意见单位公章\n填报人：王某 联系电话：1234567\n",
+    "单位名称 项目名称 预算金额\n",
+    "三、产出指标\n建成3个省级中心，培训10期。\n",  # a quantity that ends like a unit
+    "主管部门：\n项目负责人（签字）：\n",
+    "培训机构 | 某市甲职业培训学校 | 2600 |\n培训机构 | 某市乙职业培训学校 | 2600 |\n",  # listed once each
+    "来源：某市财政局 发布时间：2022-01-01\n",  # a finance bureau publishes other units' tables
+    "中央主管部门 | 某部 |\n",
+])
+def test_no_department_rather_than_a_wrong_one(text):
+    assert infer_department(text) is None
+
+
+def test_the_form_label_beats_the_page_source_and_a_higher_level():
+    page = "来源:某区市场监管局 发布时间:2022-08-15\n专项名称\n食品监管补助\n中央主管部门\n某总局\n省级主管部门\n某省市场监管局\n"
+    assert infer_department(page) == "某区市场监管局"
+    assert infer_department("省级主管部门 | 某省市场监管局 |\n") == "某省市场监管局"
+    assert infer_department(page + "主管部门：某区市场监督管理局\n") == "某区市场监督管理局"
+
+
+def test_the_body_names_the_unit_often_enough():
+    body = "某市应急管理局2021年工作。我局将组织演练。某市应急管理局负责培训。\n"
+    assert infer_department(body) == "某市应急管理局"
+    assert infer(body).department == "某市应急管理局"
+
+
+@pytest.mark.parametrize("raw, clean", [
+    ("219-某镇人民政府", "某镇人民政府"),
+    ("某县农业农村局资金情况(万元)年度资金总额", "某县农业农村局"),
+    ("某县教育局(盖章)", "某县教育局"),
+    ("某县教育局 308001", "某县教育局"),
+])
+def test_clean_org(raw, clean):
+    assert clean_org(raw) == clean
