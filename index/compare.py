@@ -776,7 +776,8 @@ def compare_range(department: str, docs_by_year: dict[int, Iterable[Document]], 
 def _listing(departments: dict[str, list[int]]) -> str:
     if not departments:
         return "the index is empty (run `jixiao ingest PATH` first)"
-    return "; ".join(f"{d} ({', '.join(str(y) for y in sorted(ys))})" for d, ys in sorted(departments.items()))
+    return "; ".join(f"{d} ({', '.join(str(y) for y in sorted(ys)) or '年份未知 year unknown'})"
+                     for d, ys in sorted(departments.items()))
 
 
 def resolve_department(departments: dict[str, list[int]], query: str) -> str:
@@ -804,7 +805,7 @@ def select_years(departments: dict[str, list[int]], department: str, year_from: 
     missing = [y for y in (year_from, year_to) if y not in have]
     if missing:
         raise NotFoundError(f"{department} has no documents for {', '.join(map(str, missing))}; "
-                            f"it has years: {', '.join(map(str, have)) or 'none'}")
+                            f"it has years: {', '.join(map(str, have)) or '年份未知 none known'}")
     return [y for y in have if year_from <= y <= year_to]
 
 

@@ -30,10 +30,12 @@ def _error_line(path, e: BaseException) -> str:
 
 
 def run_ingest(paths, index_dir: str, *, year=None, region=None, department=None, model_path=None,
-               progress: bool = True, out=None, err=None, parser=None) -> bool:
+               progress: bool = True, out=None, err=None, parser=None, warnings: bool = False) -> bool:
     """Ingest ``paths`` (files or folders) into the index at ``index_dir``; False if any file failed.
 
-    Prints one error line per bad file on ``err`` and a closing summary on ``out``.
+    Prints one error line per bad file on ``err`` and a closing summary on ``out``; with ``warnings``,
+    every reading warning of the files named, one line each with its file (a file skipped as unchanged
+    shows the warnings stored with it in the index).
     """
     from jixiao.corpus.readers import read_bytes, sha256_of
     from jixiao.index.store import open_store
@@ -60,6 +62,8 @@ def run_ingest(paths, index_dir: str, *, year=None, region=None, department=None
     duplicates: list[Path] = []  # skipped: the same content is indexed under another path
     dropped: set[Path] = set()  # duplicates whose older content was removed from the index
     writing = False  # inside a write: a Ctrl-C there leaves whoosh's writer half-updated
+    listed: dict[Path, list] = {}  # --warnings: each file's warnings, from this parse or from the index
+    stored_sha: dict[Path, str] = {}  # --warnings: files not parsed this run, looked up by content
 
     def write(path: Path, fn):
         nonlocal writing
@@ -79,6 +83,7 @@ def run_ingest(paths, index_dir: str, *, year=None, region=None, department=None
             sha = sha256_of(data)
             status = store.status_of(str(path), sha)
             if status in ("skipped", "duplicate"):
+                stored_sha[path] = sha
                 n["skipped"] += 1
                 if status == "duplicate":
                     duplicates.append(path)
@@ -96,8 +101,11 @@ def run_ingest(paths, index_dir: str, *, year=None, region=None, department=None
             emit(_error_line(path, e))
             return "failed", 0
         if res.status in ("skipped", "duplicate"):
+            stored_sha[path] = sha
             n["skipped"] += 1
             return res.status, 0
+        listed[path] = list(doc.warnings)
+        stored_sha.pop(path, None)
         n[res.status] += 1
         n["projects"] += len(doc.projects)
         n["indicators"] += sum(len(p.indicators) for p in doc.projects)
@@ -136,6 +144,10 @@ def run_ingest(paths, index_dir: str, *, year=None, region=None, department=None
                     dropped.discard(path)
             store.commit()
             totals = store.stats()
+            if warnings and stored_sha:
+                by_sha = {d.source.sha256: d.warnings for d in store.documents()}
+                for path, sha in stored_sha.items():
+                    listed.setdefault(path, list(by_sha.get(sha, [])))
     finally:
         if bar:
             bar.stop()
@@ -152,7 +164,22 @@ def run_ingest(paths, index_dir: str, *, year=None, region=None, department=None
           f"叙述目标 narrative {totals['narrative']}, 部门 departments {totals['departments']}", file=out)
     if n["failed"]:
         print(f"  {n['failed']} 个文件失败 file(s) failed (named above); the rest is indexed", file=out)
+    if warnings:
+        _print_warnings(files, listed, out)
+    elif n["warnings"]:
+        print("  `jixiao ingest --warnings …` 列出每条警告及其文件 lists every warning with its file", file=out)
     return n["failed"] == 0
+
+
+def _print_warnings(files: list[Path], listed: dict[Path, list], out) -> None:
+    """Every warning of the files of this run, one line each: file, code, message (and where)."""
+    total = sum(len(listed.get(p, [])) for p in files)
+    with_any = sum(1 for p in files if listed.get(p))
+    print(f"警告 warnings: {total} in {with_any} 个文件 file(s)", file=out)
+    for path in files:
+        for w in listed.get(path, []):
+            where = f" ({w.where})" if w.where and w.where != str(path) and w.where not in w.message else ""
+            print(f"  {path}: {w.code} {w.message}{where}", file=out)
 
 
 def _skipped_why(copies: int) -> str:

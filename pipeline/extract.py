@@ -67,9 +67,11 @@ _LATIN_UNITS = ["km", "KM", "Km", "m²", "m³", "m2", "kg", "GB", "TB", "MB", "k
 _UNIT_WORDS = sorted(set(_COUNT_UNITS + _MEASURE_UNITS + list(_TIME_UNITS) + ["元", "美元"]), key=len, reverse=True)
 _UNIT_CORE = "|".join(re.escape(u) for u in _UNIT_WORDS)
 _UNIT_LATIN = "|".join(re.escape(u) for u in _LATIN_UNITS) + r"(?![A-Za-z])"
-# A unit may be compound: 元/亩, 元/生/年, 人/天, 万元/年, 元每人.
+# A unit may be compound: 元/亩, 元/生/年, 人/天, 万元/年, 元每人, 元/人·月; or only a per-part as written
+# (28.40/株: the money word left out, the 「/株」 kept).
+_PER = rf"(?:{_UNIT_CORE}|[人户生年月日天次件个亩])"
 _UNIT = (rf"(?:个?\s*百\s*分\s*点|{'|'.join(re.escape(u) for u in _PERCENT_UNITS)}|(?:{_UNIT_CORE})"
-         rf"(?:(?:/|每)(?:{_UNIT_CORE}|[人户生年月日天次件个亩])){{0,3}}|{_UNIT_LATIN})")
+         rf"(?:(?:/|每|·){_PER}){{0,3}}|/{_PER}(?:(?:/|·){_PER}){{0,2}}|{_UNIT_LATIN})")
 # Units that are never followed by these characters (一次性, 折旧, 成员).
 _UNIT_STOP_AFTER = {"次": "性数", "个": "人体性别", "名": "称单", "家": "庭属乡", "期": "间限末初望待刊",
                     "项": "目", "处": "理置罚", "人": "员民才口大", "度": "过", "分": "析别配类级之", "节": "约能点日",
@@ -607,15 +609,18 @@ def _is_money_row(name: str | None, level2: str | None) -> bool:
 
 
 def parse_value(raw: str | None, *, name: str | None = None, level2: str | None = None,
-                year: int | None = None) -> Target:
+                year: int | None = None, unit: str | None = None) -> Target:
     """Normalize one 指标值 cell into a Target (contract §3).
 
     Args:
         raw: the cell text as written (None or blank → kind na).
-        name: the indicator (三级指标) name, for the implied direction and money context.
+        name: the indicator (三级指标) name, for the implied direction, money context and the unit of a
+            bare number (完成率 | 90 → 90 %, 面积(万亩) | 28 → 28 万亩; see ``unit_from_name``).
         level2: the canonical second-level category (成本指标 → ``<=``).
         year: the document year, for deadlines written without one (11月底完成 → 2022-11; without
             ``year`` the date is ``--11``, see ``_date_str``).
+        unit: a separate 单位/计量单位 column as written (人/天, 万元, %): the unit of a bare number,
+            before the name's.
     """
     if raw is None:
         return Target(raw="", kind="na")
@@ -667,9 +672,78 @@ def parse_value(raw: str | None, *, name: str | None = None, level2: str | None 
             # 250万 on a money row is 250 万元: the number was found in full, so scale it back.
             tg.value, tg.value_max = _scale_down(tg.value, tg.value_max, mag_word)
             tg.unit = mag_word + "元"
+        if tg.unit is None:
+            _unit_from_context(tg, mag_word, name, unit)
         if tg.op is None:
             tg.implied_op = implied_op(name, level2, tg.unit, tg.value)
     return tg
+
+
+# A unit as a unit column or a name's parentheses write it: %, 人/天, 万元, 万亩, 元/人·月, /株.
+_WRITTEN_UNIT = re.compile(rf"(?P<mag>百万|千万|[万亿千])?(?P<u>{_UNIT})")
+_NAME_PAREN = re.compile(r"[(（]([^()（）]{1,16})[)）]")
+# What a template leaves before the unit in a name's parentheses: (≥**个), (≥95%), (单位：万元).
+_PAREN_LEAD = re.compile(r"^(?:(?:单位|计量单位|度量单位)\s*[:：]?\s*|[≥≤<>=]+\s*(?:[*xX]+|\d+(?:\.\d+)?)?|[*]+)\s*")
+_RATE_NAME = re.compile(r"(?:率|比例|占比|比重|百分比)$")
+
+
+def written_unit(text: str | None) -> str | None:
+    """The unit a 单位 column or a name's parentheses write, normalized as in values (百分比 → %,
+    平米 → 平方米), magnitude kept (万元, 万亩); None when it is no unit (是/否, 定性, /, 无)."""
+    if not text:
+        return None
+    f = re.sub(r"\s+", "", fold(str(text))).strip("()（）[]【】")
+    if not f or _NA.fullmatch(f):
+        return None
+    m = re.fullmatch(_UNIT, f)
+    mag = ""
+    if not m:
+        m = _WRITTEN_UNIT.fullmatch(f)
+        if not m:
+            return None
+        mag = m["mag"] or ""
+        f = m["u"]
+    u = _PERCENT_UNITS.get(f, f)
+    if "点" in u and "分" in u:
+        u = "百分点"
+    u = _UNIT_ALIASES.get(u, u)
+    return None if mag and u in ("%", "‰", "百分点") else mag + u
+
+
+def unit_from_name(name: str | None, value=None) -> str | None:
+    """The unit an indicator name gives a bare number: the last parenthesised unit (面积(万亩),
+    培训人数（人）, 开发数量(≥**个)), else ``%`` for a rate above 1 (完成率 | 90; a bare 1 or 0.95 may be
+    a fraction, so it stays unitless) or a satisfaction between 10 and 100 (满意度 | 90)."""
+    if not name:
+        return None
+    n = fold(name)
+    for m in reversed(list(_NAME_PAREN.finditer(n))):
+        u = written_unit(_PAREN_LEAD.sub("", m.group(1).strip()))
+        if u:
+            return u
+    if value is None:
+        return None
+    core = _NAME_PAREN.sub("", n).strip()
+    if _RATE_NAME.search(core) and value > 1:
+        return "%"
+    if core.endswith("满意度") and 10 < value <= 100:
+        return "%"
+    return None
+
+
+def _unit_from_context(tg: Target, mag_word: str | None, name: str | None, column: str | None) -> None:
+    """A bare number takes the unit column's unit, else the name's (flagged where it came from)."""
+    u, source = written_unit(column), "unit_from_column"
+    if u is None:
+        u, source = unit_from_name(name, tg.value), "unit_from_name"
+    if u is None:
+        return
+    if mag_word and tg.value is not None and u not in ("%", "‰", "百分点") and not u.startswith(("万", "亿")):
+        # 2.5万 under 面积(亩) stays in the magnitude written: 2.5 万亩, as money does (250万 → 250 万元)
+        tg.value, tg.value_max = _scale_down(tg.value, tg.value_max, mag_word)
+        u = mag_word + u
+    tg.unit = u
+    tg.flags.append(source)
 
 
 def _cell_reference(core: str) -> Target | None:
@@ -700,11 +774,15 @@ def _target_dict(tg: Target, span) -> dict:
 _CELL_MAX = 40
 
 
-def extract_targets(text: str) -> list[dict]:
+def extract_targets(text: str, *, name: str | None = None, level2: str | None = None, unit: str | None = None,
+                    year: int | None = None) -> list[dict]:
     """Every target in ``text``: Target dicts (contract §3) plus ``span`` [start, end) into ``text``.
 
     A short line that is one value as a whole (``未涉及``, ``优良``, ``≥95%（计划标准）``) is read as a
     table cell, so piping a column of 指标值 through ``jixiao extract`` gives one target each.
+    ``name``/``level2``/``unit``/``year`` are the row's context (contract §6, ``extract`` with
+    context): a cell then reads as ``parse_value`` reads it, and the name gives free text's bare
+    numbers their direction.
     """
     if text is None:
         return []
@@ -712,13 +790,13 @@ def extract_targets(text: str) -> list[dict]:
     lead = len(text) - len(text.lstrip())
     if not stripped:
         return [_target_dict(Target(raw=text, kind="na"), (0, len(text)))]
-    found = _find(text)
+    found = _find(text, year=year)
     if len(stripped) <= _CELL_MAX and len(found) <= 1 and not re.search(r"[。；;]", stripped):
         # A lone value (2024, 0起) is kept even where free text would drop it, but only when
         # nothing else of substance surrounds it (电话:0534-4366343 stays free text).
-        cf = found or _find(text, cell=True)
+        cf = found or _find(text, cell=True, year=year)
         if not cf or len(cf) == 1 and _uncovered_is_noise(text, cf[0]):
-            tg = parse_value(stripped)
+            tg = parse_value(stripped, name=name, level2=level2, unit=unit, year=year)
             span = (cf[0].start, cf[0].end) if cf else (lead, lead + len(stripped))
             if cf and tg.kind == cf[0].target.kind:
                 tg.raw = text[span[0]:span[1]]
@@ -730,7 +808,7 @@ def extract_targets(text: str) -> list[dict]:
         tg = c.target
         if tg.kind == "numeric" and tg.op is None:
             ctx = text[max(0, _clause_start(text, c.start)):c.start]
-            tg.implied_op = implied_op(ctx or None, None, tg.unit, tg.value)
+            tg.implied_op = implied_op(ctx or name, level2, tg.unit, tg.value)
         out.append(_target_dict(tg, (c.start, c.end)))
     return out
 
@@ -823,3 +901,42 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
     while b > a and text[b - 1] in _STRIP:
         b -= 1
     return a, b
+
+
+def read_extract_line(line: str, lineno: int = 1) -> dict:
+    """One ``jixiao extract`` stdin line: plain text, or a JSON object with the row's context
+    (``value``; ``name`` or ``level3``; optional ``unit``, ``level2``, ``year``) → ``{"text", "name", …}``.
+
+    Raises ValueError (naming the line) for JSON that is malformed or has no string ``value``.
+    """
+    s = line.strip()
+    if not (s.startswith("{") and s.endswith("}")):
+        return {"text": line}
+    import json
+
+    try:
+        obj = json.loads(s)
+    except json.JSONDecodeError as e:
+        raise ValueError(f"line {lineno}: not valid JSON ({e.msg} at column {e.colno})") from None
+    if not isinstance(obj, dict):
+        raise ValueError(f"line {lineno}: a JSON line must be an object such as {{\"value\": \"90\", \"name\": \"完成率\"}}")
+    value = obj.get("value")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise ValueError(f"line {lineno}: \"value\" must be a string such as \"≥95%\"")
+    item = {"text": value, "name": obj.get("name", obj.get("level3"))}
+    for k in ("unit", "level2"):
+        if obj.get(k) is not None:
+            item[k] = str(obj[k])
+    if item["name"] is not None and not isinstance(item["name"], str):
+        raise ValueError(f"line {lineno}: \"name\" must be a string such as \"任务完成率\"")
+    year = obj.get("year")
+    if year is not None:
+        try:
+            item["year"] = int(year)
+        except (TypeError, ValueError):
+            raise ValueError(f"line {lineno}: \"year\" must be a year such as 2023") from None
+    return item
