@@ -354,6 +354,15 @@ def test_unknown_department_lists_the_index():
     assert "不存在的局" in msg and "承德市财政局 (2021)" in msg and "湘潭市环境卫生管理处 (2023, 2024)" in msg
 
 
+def test_a_department_without_a_known_year_is_listed_as_such():
+    with pytest.raises(NotFoundError) as e:
+        resolve_department({"某县农业农村局": [], "承德市财政局": [2021]}, "不存在的局")
+    msg = str(e.value)
+    assert "某县农业农村局 (年份未知 year unknown)" in msg and "()" not in msg
+    with pytest.raises(NotFoundError, match="years: 年份未知"):
+        select_years({"某县农业农村局": []}, "某县农业农村局", 2020, 2021)
+
+
 def test_ambiguous_department_names_candidates():
     with pytest.raises(NotFoundError, match="ambiguous.*承德市应急管理局.*承德市财政局"):
         resolve_department(DEPTS, "承德市")
