@@ -10,6 +10,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from jixiao.pipeline.numbers import fold
+
 # 2021年度 / ( 2019 年度) / 2021年 — the 年度 form is the document's own year; a bare 年 may be a date.
 _YEAR_DU = re.compile(r"(?<!\d)(20[0-4]\d)\s*年度")
 _BASELINE_BEFORE = re.compile(r"(?:比|较|同比|相比|与|对比)\s*$")  # 比2023年: a baseline, not the year
@@ -26,10 +28,14 @@ _ORG_SUFFIX = ("管理局", "管理处", "管理中心", "事务局", "委员会
                "人民法院", "人民检察院", "法院", "检察院", "联合会", "协会", "学会", "商会", "红十字会", "总工会",
                "残联", "妇联", "科协", "文联", "侨联", "工商联", "供销社", "党校", "幼儿园",
                "局", "委", "厅", "中心", "处", "院", "站", "所", "馆", "队", "小学", "中学", "大学", "学校", "医院",
-               "机关", "街道")
-# 办 alone ends a unit only after the words that name an office (县委办, 政府办, 扶贫办), not 主办/举办.
+               "机关", "街道", "报社", "电视台", "林场", "农场", "苗圃", "监狱", "基金会", "审计署")
+# 办 and 部 end a unit only after the words that name an office or a ministry (县委办, 扶贫办, 组织部,
+# 财政部), not 主办/举办 or 全部/内部/干部.
 _OFFICE_BAN = "(?:委|政府|扶贫|文明|综治|防汛|防火|安委|减灾|信访|编|督查|创城|乡村振兴)办"
-_ORG_END = "|".join([_OFFICE_BAN] + [re.escape(x) for x in sorted(_ORG_SUFFIX, key=len, reverse=True)])
+_PART_BU = ("(?:组织|宣传|统战|统一战线工作|人民武装|人武|武装|社会工作|财政|教育|民政|司法|公安|商务|水利|农业农村|"
+            "自然资源|生态环境|交通运输|应急管理|住房和城乡建设|住房城乡建设|文化和旅游|退役军人事务|人力资源和社会保障|"
+            "工业和信息化|科学技术|国家卫生健康委员会)部")
+_ORG_END = "|".join([_OFFICE_BAN, _PART_BU] + [re.escape(x) for x in sorted(_ORG_SUFFIX, key=len, reverse=True)])
 _ORG = re.compile(r"(?<![\u4e00-\u9fff])(?:中共)?((?:[\u4e00-\u9fff]{1,5}?%s){1,4}[\u4e00-\u9fff]{1,12}?(?:%s))" % (
     _DIVISION, _ORG_END))
 _ORG_TAIL = re.compile(r"(?:%s)(?:机关|本级)?$" % _ORG_END)
@@ -43,9 +49,10 @@ _BAD_START = re.compile(r"^(?:个(?!旧)|各|本(?!溪)|诸(?!暨|城)|我|该|�
 # (省级中心, 相关局); only 政府/委员会/办事处/街道 may follow the region directly (南岳镇政府).
 _GENERIC_STEM = re.compile(r"(?:[省市县区乡镇州]?级|相关|有关|其他|其它|主管|上级|下级|同级|各|所属|直属|职能|业务)$")
 _BARE_OK = ("人民政府", "政府", "委员会", "办事处", "人民法院", "人民检察院", "法院", "检察院", "红十字会", "总工会", "联合会",
-            "残联", "妇联", "科协", "文联", "侨联", "工商联", "供销社", "党校", "办")
+            "残联", "妇联", "科协", "文联", "侨联", "工商联", "供销社", "党校", "办", "部", "报社", "电视台")
 _LABELS = ("主管部门及其编码", "主管部门及代码", "主管预算部门", "项目主管部门", "主管部门", "预算部门", "部门(单位)名称", "部门（单位）名称",
-           "单位名称", "填报单位", "单位信息", "预算单位", "部门名称", "实施单位", "项目单位")
+           "单位名称", "填报单位", "单位信息", "预算单位", "部门名称", "实施单位", "项目单位", "申报单位", "建设单位",
+           "单位（盖章）", "单位(盖章)", "责任单位")
 # Labels of a web page naming who published it: weaker evidence than the form's own labels.
 _PAGE_LABELS = ("发布机构", "发文机关", "发布单位", "信息来源", "来源")
 _LABEL = re.compile(r"(?P<lead>中央|省级|市级|县级|区级|上级|本级)?(?P<label>%s)\s*(?:[(（]\s*(?:盖章|公章|签章|章)\s*[)）])?"
@@ -108,6 +115,11 @@ def _year_hint(raw: str | None) -> int | None:
     return int(m.group(1)) if m else None
 
 
+# What follows a unit's name when a flattened form glues the next cell on (…局项目名称…, …局联系电话…).
+_GLUED_NEXT = re.compile(r"(?:%s|项目|资金|预算|联系|电话|填报|年度|金额|绩效|单位|部门|负责人|经办人|实施|主管|代码|编码|\d)" % "|".join(
+    re.escape(x) for x in sorted(_LABELS + _PAGE_LABELS, key=len, reverse=True)))
+
+
 def clean_org(raw: str) -> str:
     """A labelled unit without codes around it (219-…, […], …308001) or the text glued after it."""
     s = raw.strip().strip("：:")
@@ -115,12 +127,12 @@ def clean_org(raw: str) -> str:
     s = re.sub(r"^\d+\s*[-—－]\s*", "", s)
     s = re.sub(r"[(（]\s*(?:盖章|公章|签章|章|本级)?\s*[)）]$", "", s.strip())
     if len(s) > 20 or not _ORG_TAIL.search(s):
-        # glued text runs on: 原州区农业农村局资金情况(万元)… → 原州区农业农村局 (the first unit ending)
-        m = re.match(r"^.{2,30}?(?:%s)(?:机关)?" % _ORG_END, s)
-        if m and not _ORG_TAIL.search(s):
-            s = m.group(0)
-        elif m and len(s) > 20:
-            s = m.group(0)
+        # glued text runs on: 原州区农业农村局资金情况(万元)… → 原州区农业农村局. Cut after the unit ending
+        # that the next cell's words follow (中共某县委宣传部项目名称 → …宣传部, not …县委), else the first.
+        ends = [m.end() for m in re.finditer(r"(?:%s)(?:机关)?" % _ORG_END, s[:40]) if m.end() >= 3]
+        if ends:
+            glued = [e for e in ends if _GLUED_NEXT.match(s, e)]
+            s = s[:(glued or ends)[0]]
     return s.strip()
 
 
@@ -152,22 +164,14 @@ def infer_department(text: str) -> str | None:
 
     Every candidate must look like an organisation (``looks_like_department``): no department beats
     a wrong one. Units a form names under a higher level's label (中央主管部门, 省级主管部门 in a
-    区域绩效目标表) come last, and a central one never.
+    区域绩效目标表) come last, and a central one never. Traditional script reads as simplified.
     """
+    text = fold(text)  # 主管部門 → 主管部门, full-width → half-width (same length)
     compact = re.sub(r"[ \t\u3000]+", " ", text)
-    found: dict[tuple[int, int], str] = {}
-    for m in _LABEL.finditer(compact):
-        label, lead = m["label"], m["lead"]
-        value = clean_org(m["value"])
-        if lead == "中央" or not looks_like_department(value):
-            continue
-        if label in _PAGE_LABELS:
-            if re.search(r"财政(?:局|厅|部|委)", value):  # finance publishes other units' tables
-                continue
-            rank = (1, 0)
-        else:
-            rank = (2 if lead and lead != "本级" else 0, _LABELS.index(label))
-        found.setdefault(rank, value)
+    found = _labelled(compact)
+    if not found:
+        # letter-spaced text from doc-sharing sites (主 管 部 门 某 县 教 育 局): read it with the spaces gone
+        found = _labelled(re.sub(r"(?<=[\u4e00-\u9fff()]) (?=[\u4e00-\u9fff()])", "", compact))
     if found:
         return found[min(found)]
     flat = re.sub(r"\s+", "", text)
@@ -187,6 +191,24 @@ def infer_department(text: str) -> str | None:
     if scored:
         return max(scored)[2]
     return None
+
+
+def _labelled(compact: str) -> dict[tuple[int, int], str]:
+    """Plausible units under the labels of ``compact``, keyed by rank (lower is better)."""
+    found: dict[tuple[int, int], str] = {}
+    for m in _LABEL.finditer(compact):
+        label, lead = m["label"], m["lead"]
+        value = clean_org(m["value"])
+        if lead == "中央" or not looks_like_department(value):
+            continue
+        if label in _PAGE_LABELS:
+            if re.search(r"财政(?:局|厅|部|委)", value):  # finance publishes other units' tables
+                continue
+            rank = (1, 0)
+        else:
+            rank = (2 if lead and lead != "本级" else 0, _LABELS.index(label))
+        found.setdefault(rank, value)
+    return found
 
 
 def region_of(name: str | None) -> str | None:

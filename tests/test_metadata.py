@@ -82,3 +82,54 @@ def test_the_body_names_the_unit_often_enough():
 ])
 def test_clean_org(raw, clean):
     assert clean_org(raw) == clean
+
+
+# ---------------------------------------------------------------- layout families
+# The same header block (label → unit, plus neighbours) rendered the ways real text comes out.
+
+UNITS = ["某县教育局", "中共某县委宣传部", "某市疾病预防控制中心", "某区人民法院", "某县自然资源和规划局",
+         "某镇人民政府", "某县国有林场", "某市残疾人联合会", "某县第一中学", "某区融媒体中心"]
+LABELS = ["主管部门", "填报单位（盖章）", "单位名称", "预算单位", "部门（单位）名称", "申报单位"]
+
+RENDER = {
+    "pipes": lambda lab, u: f"项目名称 | 专项经费 |\n{lab} | {u} | 联系电话 | 12345678 |\n",
+    "cell_lines": lambda lab, u: f"项目名称\n\n专项经费\n\n{lab}\n\n{u}\n\n联系电话\n\n12345678\n",
+    "spaces": lambda lab, u: f"项目名称 专项经费 {lab} {u} 联系电话 12345678\n",
+    "colon": lambda lab, u: f"{lab}：{u}      填报人：王某      联系电话：12345678\n",
+    "glued": lambda lab, u: f"项目名称专项经费{lab}{u}项目负责人王某联系电话12345678\n",
+    "letter_spaced": lambda lab, u: " ".join(f"项目名称 专项经费 {lab} {u}") + " 联 系 电 话 12345678\n",
+    "coded": lambda lab, u: f"{lab} | [301002]{u} |\n",
+}
+
+
+@pytest.mark.parametrize("family", sorted(RENDER))
+def test_every_layout_family_finds_the_unit(family):
+    misses = [(lab, u, infer_department(RENDER[family](lab, u))) for lab in LABELS for u in UNITS
+              if infer_department(RENDER[family](lab, u)) != u]
+    assert not misses
+
+
+def test_traditional_script_reads_as_simplified():
+    assert infer_department("主管部門：某縣衛生健康委員會\n") == "某县卫生健康委员会"
+    assert infer_department("單位名稱 | 某市圖書館 |\n") == "某市图书馆"
+
+
+@pytest.mark.parametrize("text", [
+    # signature blocks and label rows in every family: never a department
+    "填报单位（盖章）： 审核意见： 单位公章\n",
+    "填报单位（盖章） | | 单位负责人 | | 填表人 |\n",
+    "单位名称\n\n项目名称\n\n预算金额\n",
+    "主 管 部 门 审 核 意 见\n",
+    "填报单位审核意见单位公章日期\n",
+    "各有关单位：请于年底前报送。全部完成。\n",
+])
+def test_sign_off_blocks_in_every_family_give_no_department(text):
+    assert infer_department(text) is None
+
+
+@pytest.mark.parametrize("raw, clean", [
+    ("中共某县委宣传部项目名称专项经费", "中共某县委宣传部"),
+    ("某县教育局联系电话12345678", "某县教育局"),
+])
+def test_a_glued_value_is_cut_where_the_next_cell_starts(raw, clean):
+    assert clean_org(raw) == clean
