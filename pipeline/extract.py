@@ -690,24 +690,39 @@ _RATE_NAME = re.compile(r"(?:率|比例|占比|比重|百分比)$")
 def written_unit(text: str | None) -> str | None:
     """The unit a 单位 column or a name's parentheses write, normalized as in values (百分比 → %,
     平米 → 平方米), magnitude kept (万元, 万亩); None when it is no unit (是/否, 定性, /, 无)."""
+    parts = _unit_parts(text)
+    return None if parts is None else parts[0] + parts[1]
+
+
+def _unit_parts(text: str | None) -> tuple[str, str] | None:
+    """(magnitude, unit) of a written unit: 万亩 → ("万", "亩"), 千瓦 → ("", "千瓦"), 人/天 → ("", "人/天")."""
     if not text:
         return None
     f = re.sub(r"\s+", "", fold(str(text))).strip("()（）[]【】")
     if not f or _NA.fullmatch(f):
         return None
-    m = re.fullmatch(_UNIT, f)
     mag = ""
-    if not m:
+    if not re.fullmatch(_UNIT, f):
         m = _WRITTEN_UNIT.fullmatch(f)
         if not m:
             return None
-        mag = m["mag"] or ""
-        f = m["u"]
+        mag, f = m["mag"] or "", m["u"]
     u = _PERCENT_UNITS.get(f, f)
     if "点" in u and "分" in u:
         u = "百分点"
     u = _UNIT_ALIASES.get(u, u)
-    return None if mag and u in ("%", "‰", "百分点") else mag + u
+    return None if mag and u in ("%", "‰", "百分点") else (mag, u)
+
+
+def _name_unit(name: str | None) -> str | None:
+    """The last parenthesised unit of a name as written (面积(万亩) → 万亩, 数量(≥**个) → 个), or None."""
+    if not name:
+        return None
+    for m in reversed(list(_NAME_PAREN.finditer(fold(name)))):
+        inner = _PAREN_LEAD.sub("", m.group(1).strip())
+        if _unit_parts(inner):
+            return inner
+    return None
 
 
 def unit_from_name(name: str | None, value=None) -> str | None:
@@ -716,14 +731,12 @@ def unit_from_name(name: str | None, value=None) -> str | None:
     a fraction, so it stays unitless) or a satisfaction between 10 and 100 (满意度 | 90)."""
     if not name:
         return None
-    n = fold(name)
-    for m in reversed(list(_NAME_PAREN.finditer(n))):
-        u = written_unit(_PAREN_LEAD.sub("", m.group(1).strip()))
-        if u:
-            return u
+    written = _name_unit(name)
+    if written:
+        return written_unit(written)
     if value is None:
         return None
-    core = _NAME_PAREN.sub("", n).strip()
+    core = _NAME_PAREN.sub("", fold(name)).strip()
     if _RATE_NAME.search(core) and value > 1:
         return "%"
     if core.endswith("满意度") and 10 < value <= 100:
@@ -731,18 +744,38 @@ def unit_from_name(name: str | None, value=None) -> str | None:
     return None
 
 
+_MAGNITUDE_WORDS = {"万": Decimal(10) ** 4, "亿": Decimal(10) ** 8, "千": Decimal(1000), "百万": Decimal(10) ** 6,
+                    "千万": Decimal(10) ** 7}
+
+
 def _unit_from_context(tg: Target, mag_word: str | None, name: str | None, column: str | None) -> None:
-    """A bare number takes the unit column's unit, else the name's (flagged where it came from)."""
-    u, source = written_unit(column), "unit_from_column"
-    if u is None:
-        u, source = unit_from_name(name, tg.value), "unit_from_name"
-    if u is None:
+    """A bare number takes the unit column's unit, else the name's (flagged where it came from).
+
+    Magnitudes follow the cell rules: money keeps the one written (资金(万元) | 250 → 250 万元; 250万
+    under a 元 column → 250 万元), anything else is counted in full (面积(万亩) | 28 → 280000 亩, as
+    28万亩 in a cell), so values of one unit compare as numbers.
+    """
+    parts, source = _unit_parts(column), "unit_from_column"
+    if parts is None:
+        parts, source = _unit_parts(_name_unit(name)), "unit_from_name"
+        if parts is None and (u := unit_from_name(name, tg.value)):
+            parts = ("", u)
+    if parts is None:
         return
-    if mag_word and tg.value is not None and u not in ("%", "‰", "百分点") and not u.startswith(("万", "亿")):
-        # 2.5万 under 面积(亩) stays in the magnitude written: 2.5 万亩, as money does (250万 → 250 万元)
-        tg.value, tg.value_max = _scale_down(tg.value, tg.value_max, mag_word)
-        u = mag_word + u
-    tg.unit = u
+    mag, u = parts
+    if "元" in u:
+        if mag_word and not mag and tg.value is not None:
+            tg.value, tg.value_max = _scale_down(tg.value, tg.value_max, mag_word)
+            mag = mag_word
+    elif mag and tg.value is not None and not mag_word:
+        def up(x):
+            return None if x is None else _num(Decimal(str(x)) * _MAGNITUDE_WORDS[mag])
+
+        tg.value, tg.value_max = up(tg.value), up(tg.value_max)
+        mag = ""
+    elif mag:
+        mag = ""  # 2.5万 under 面积(万亩): the cell already wrote the magnitude (read as 25000)
+    tg.unit = mag + u
     tg.flags.append(source)
 
 

@@ -553,12 +553,17 @@ def test_select_is_not_quadratic_in_the_candidates():
 @pytest.mark.parametrize("raw,kwargs,expected", [
     # the name's parentheses, a template placeholder, a rate, a satisfaction
     ("90", dict(name="任务完成率"), dict(value=90, unit="%", implied_op=">=", flags=["unit_from_name"])),
-    ("28", dict(name="改造面积(万亩)"), dict(value=28, unit="万亩", flags=["unit_from_name"])),
+    # a magnitude in a non-money unit counts in full, as 28万亩 in a cell does; money keeps it (万元)
+    ("28", dict(name="改造面积(万亩)"), dict(value=280000, unit="亩", flags=["unit_from_name"])),
+    ("1.5", dict(name="接待游客(万人次)"), dict(value=15000, unit="人次")),
+    ("250", dict(name="项目资金(万元)"), dict(value=250, unit="万元")),
     ("300", dict(name="生活补助(元/人·月)"), dict(value=300, unit="元/人·月")),
     ("50", dict(name="培训人数（人）"), dict(value=50, unit="人")),
     ("≥4", dict(name="新建站点数量(≥**个)"), dict(op=">=", value=4, unit="个")),
     ("12", dict(name="道路长度（单位：公里）"), dict(value=12, unit="公里")),
-    ("2.5万", dict(name="种植面积(亩)"), dict(value=2.5, unit="万亩")),  # the magnitude stays with the unit
+    ("2.5万", dict(name="种植面积(亩)"), dict(value=25000, unit="亩")),
+    ("2.5万", dict(name="种植面积(万亩)"), dict(value=25000, unit="亩")),  # the cell's 万 is not counted twice
+    ("250万", dict(name="发放标准", unit="元"), dict(value=250, unit="万元", flags=["unit_from_column"])),
     ("92", dict(name="群众满意度"), dict(value=92, unit="%")),
     ("3", dict(name="设备故障率"), dict(value=3, unit="%", implied_op="<=")),  # a rate that should go down
     ("15", dict(name="事故起数下降率"), dict(value=15, unit="%", implied_op=">=")),

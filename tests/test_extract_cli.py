@@ -80,7 +80,7 @@ def test_json_lines_carry_the_row_context():
     ]
     out = [json.loads(line) for line in run([], "\n".join(lines) + "\n").splitlines()]
     got = [(r["targets"][0]["value"], r["targets"][0]["unit"], r["targets"][0]["implied_op"]) for r in out[:4]]
-    assert got == [(90, "%", ">="), (28, "万亩", ">="), (470, "人/天", "<="), (3, "%", "<=")]
+    assert got == [(90, "%", ">="), (280000, "亩", ">="), (470, "人/天", "<="), (3, "%", "<=")]
     assert out[4]["targets"][0]["date"] == "2023-12"
     assert [r["text"] for r in out] == ["90", "28", "470", "3", "12月底前", "90"]
     assert out[0]["name"] == "任务完成率" and out[1]["name"] == "改造面积(万亩)" and "name" not in out[5]
