@@ -204,6 +204,8 @@ def _labelled(compact: str) -> dict[tuple[int, int], str]:
         if label in _PAGE_LABELS:
             if re.search(r"财政(?:局|厅|部|委)", value):  # finance publishes other units' tables
                 continue
+            if label == "来源" and re.match(r"[\u4e00-\u9fff]", compact[max(0, m.start() - 1):m.start()]):
+                continue  # 资金来源, 数据来源: not who published the page
             rank = (1, 0)
         else:
             rank = (2 if lead and lead != "本级" else 0, _LABELS.index(label))

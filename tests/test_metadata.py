@@ -56,6 +56,7 @@ def test_labelled_department(text, department):
     "培训机构 | 某市甲职业培训学校 | 2600 |\n培训机构 | 某市乙职业培训学校 | 2600 |\n",  # listed once each
     "来源：某市财政局 发布时间：2022-01-01\n",  # a finance bureau publishes other units' tables
     "中央主管部门 | 某部 |\n",
+    "资金来源：某市教育局\n数据来源：某县统计局\n",  # where money or data come from, not who published
 ])
 def test_no_department_rather_than_a_wrong_one(text):
     assert infer_department(text) is None
