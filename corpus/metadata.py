@@ -46,7 +46,7 @@ _NOT_ORG = re.compile(r"意见|公章|盖章|签字|签章|签名|印章|填报|
 # 本级, 及所属单位); the few places that do are let through (个旧市, 本溪市, 诸暨市, 诸城市).
 _BAD_START = re.compile(r"^(?:个(?!旧)|各|本(?!溪)|诸(?!暨|城)|我|该|其|及|与|或|等|的|级|每|此|之|为|由|向|对|在)")
 # What stands between a unit's region and its suffix: a real stem, not a level or generic word
-# (省级中心, 相关局); only 政府/委员会/办事处/街道 may follow the region directly (南岳镇政府).
+# (省级中心, 相关局); only a full unit word (_BARE_OK) may follow the region directly (南岳镇政府, 某区法院).
 _GENERIC_STEM = re.compile(r"(?:[省市县区乡镇州]?级|相关|有关|其他|其它|主管|上级|下级|同级|各|所属|直属|职能|业务)$")
 _BARE_OK = ("人民政府", "政府", "委员会", "办事处", "人民法院", "人民检察院", "法院", "检察院", "红十字会", "总工会", "联合会",
             "残联", "妇联", "科协", "文联", "侨联", "工商联", "供销社", "党校", "办", "部", "报社", "电视台")
