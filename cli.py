@@ -418,7 +418,11 @@ def ingest(paths, index_dir, year, region, department, model_path, quiet, list_w
 
     ok = run_ingest(list(paths), resolve_index(index_dir), year=year, region=region,
                     department=department, model_path=model_path, progress=not quiet,
-                    out=sys.stdout, err=sys.stderr, warnings=list_warnings)
+                    out=sys.stdout, err=sys.stderr)
+    if list_warnings:
+        from jixiao.index.ingest import print_warnings
+
+        print_warnings(list(paths), resolve_index(index_dir), out=sys.stdout)
     if not ok:
         sys.exit(1)
 

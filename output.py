@@ -7,7 +7,6 @@ import csv
 import io
 import json
 import os
-import re
 import sys
 import tempfile
 from typing import Any, Iterable, Sequence
@@ -119,10 +118,10 @@ KIND_ZH = {"numeric": "数值", "change": "变化", "deadline": "期限", "refer
 def date_text(date: str) -> str:
     """A deadline's date for people: ISO ``2022-12`` / ``2022-12-30`` as written, and the yearless
     ``--12`` / ``--12-30`` (ISO's truncated forms, kept in JSON) as 12月 / 12月30日."""
-    m = re.fullmatch(r"--(\d{2})(?:-(\d{2}))?", date or "")
-    if not m:
+    parts = date[2:].split("-") if date and date.startswith("--") else []
+    if not 1 <= len(parts) <= 2 or not all(p.isdigit() for p in parts):
         return date
-    return f"{int(m[1])}月" + (f"{int(m[2])}日" if m[2] else "")
+    return f"{int(parts[0])}月" + (f"{int(parts[1])}日" if len(parts) == 2 else "")
 
 
 def target_text(t: Any) -> str:

@@ -30,12 +30,10 @@ def _error_line(path, e: BaseException) -> str:
 
 
 def run_ingest(paths, index_dir: str, *, year=None, region=None, department=None, model_path=None,
-               progress: bool = True, out=None, err=None, parser=None, warnings: bool = False) -> bool:
+               progress: bool = True, out=None, err=None, parser=None) -> bool:
     """Ingest ``paths`` (files or folders) into the index at ``index_dir``; False if any file failed.
 
-    Prints one error line per bad file on ``err`` and a closing summary on ``out``; with ``warnings``,
-    every reading warning of the files named, one line each with its file (a file skipped as unchanged
-    shows the warnings stored with it in the index).
+    Prints one error line per bad file on ``err`` and a closing summary on ``out``.
     """
     from jixiao.corpus.readers import read_bytes, sha256_of
     from jixiao.index.store import open_store
@@ -62,8 +60,6 @@ def run_ingest(paths, index_dir: str, *, year=None, region=None, department=None
     duplicates: list[Path] = []  # skipped: the same content is indexed under another path
     dropped: set[Path] = set()  # duplicates whose older content was removed from the index
     writing = False  # inside a write: a Ctrl-C there leaves whoosh's writer half-updated
-    listed: dict[Path, list] = {}  # --warnings: each file's warnings, from this parse or from the index
-    stored_sha: dict[Path, str] = {}  # --warnings: files not parsed this run, looked up by content
 
     def write(path: Path, fn):
         nonlocal writing
@@ -83,7 +79,6 @@ def run_ingest(paths, index_dir: str, *, year=None, region=None, department=None
             sha = sha256_of(data)
             status = store.status_of(str(path), sha)
             if status in ("skipped", "duplicate"):
-                stored_sha[path] = sha
                 n["skipped"] += 1
                 if status == "duplicate":
                     duplicates.append(path)
@@ -101,11 +96,8 @@ def run_ingest(paths, index_dir: str, *, year=None, region=None, department=None
             emit(_error_line(path, e))
             return "failed", 0
         if res.status in ("skipped", "duplicate"):
-            stored_sha[path] = sha
             n["skipped"] += 1
             return res.status, 0
-        listed[path] = list(doc.warnings)
-        stored_sha.pop(path, None)
         n[res.status] += 1
         n["projects"] += len(doc.projects)
         n["indicators"] += sum(len(p.indicators) for p in doc.projects)
@@ -144,10 +136,6 @@ def run_ingest(paths, index_dir: str, *, year=None, region=None, department=None
                     dropped.discard(path)
             store.commit()
             totals = store.stats()
-            if warnings and stored_sha:
-                by_sha = {d.source.sha256: d.warnings for d in store.documents()}
-                for path, sha in stored_sha.items():
-                    listed.setdefault(path, list(by_sha.get(sha, [])))
     finally:
         if bar:
             bar.stop()
@@ -159,28 +147,47 @@ def run_ingest(paths, index_dir: str, *, year=None, region=None, department=None
         print(f"  {len(dropped)} 个文件现与另一已入库文件内容相同 file(s) now hold the same content as another "
               f"indexed file: their old records were removed, the content is indexed once", file=out)
     print(f"  本次 this run: 项目 projects {n['projects']}, 指标 indicators {n['indicators']}, "
-          f"叙述目标 narrative targets {n['narrative']}, 警告 warnings {n['warnings']}", file=out)
+          f"叙述目标 narrative targets {n['narrative']}, 警告 warnings {n['warnings']}"
+          + (" (`ingest --warnings` lists them with their files)" if n["warnings"] else ""), file=out)
     print(f"  索引合计 index total: 文件 documents {totals['documents']}, 指标 indicators {totals['indicators']}, "
           f"叙述目标 narrative {totals['narrative']}, 部门 departments {totals['departments']}", file=out)
     if n["failed"]:
         print(f"  {n['failed']} 个文件失败 file(s) failed (named above); the rest is indexed", file=out)
-    if warnings:
-        _print_warnings(files, listed, out)
-    elif n["warnings"]:
-        print("  `jixiao ingest --warnings …` 列出每条警告及其文件 lists every warning with its file", file=out)
     return n["failed"] == 0
-
-
-def _print_warnings(files: list[Path], listed: dict[Path, list], out) -> None:
-    """Every warning of the files of this run, one line each: file, code, message (and where)."""
-    total = sum(len(listed.get(p, [])) for p in files)
-    with_any = sum(1 for p in files if listed.get(p))
-    print(f"警告 warnings: {total} in {with_any} 个文件 file(s)", file=out)
-    for path in files:
-        for w in listed.get(path, []):
-            where = f" ({w.where})" if w.where and w.where != str(path) and w.where not in w.message else ""
-            print(f"  {path}: {w.code} {w.message}{where}", file=out)
 
 
 def _skipped_why(copies: int) -> str:
     return f"unchanged, or {copies} 个副本 copies of another indexed file" if copies else "unchanged"
+
+
+def print_warnings(paths, index_dir: str, out=None) -> int:
+    """``ingest --warnings``: every reading warning of the files under ``paths``, one line each with its
+    file, as the index holds them (so a file skipped as unchanged shows its warnings too). A file
+    found by content under another path shows that document's warnings; a failed file has none
+    (its error was named). Returns the number of warnings listed."""
+    from jixiao.corpus.readers import read_bytes, sha256_of
+    from jixiao.index.store import open_store
+    from jixiao.pipeline.enrich import iter_input_files
+
+    out = out or sys.stdout
+    files = list(iter_input_files(paths))
+    store = open_store(index_dir)
+    try:
+        by_sha = {d.source.sha256: d.warnings for d in store.documents()}
+    finally:
+        store.close()
+    lines = []
+    with_any = 0
+    for path in files:
+        try:
+            warnings = by_sha.get(sha256_of(read_bytes(path)), [])
+        except Exception:  # noqa: BLE001 - unreadable now: its error was named by the ingest itself
+            continue
+        with_any += bool(warnings)
+        for w in warnings:
+            where = f" ({w.where})" if w.where and w.where != str(path) and w.where not in w.message else ""
+            lines.append(f"  {path}: {w.code} {w.message}{where}")
+    print(f"警告 warnings: {len(lines)} in {with_any} 个文件 file(s)", file=out)
+    for line in lines:
+        print(line, file=out)
+    return len(lines)

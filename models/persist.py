@@ -34,7 +34,7 @@ def save_file(model, path: str | os.PathLike, *, meta: dict | None = None) -> Pa
     path = Path(path)
     d = path.parent if str(path.parent) else Path(".")
     if not d.is_dir():
-        raise ModelError(f"无法写入模型 cannot write the model: 文件夹不存在 folder {d} does not exist", where=str(path))
+        raise ModelError(f"cannot write the model: folder {d} does not exist", where=str(path))
     with atomic_path(path, ".skops") as tmp:
         sio.dump(payload, tmp, compression=zipfile.ZIP_DEFLATED)
     return path
@@ -46,7 +46,7 @@ def read_payload(path: str | os.PathLike) -> dict:
 
     p = Path(path)
     if not p.is_file():
-        raise ModelError("模型文件不存在 model file not found (train one with `jixiao train … -o MODEL`)", where=str(p))
+        raise ModelError("model file not found (train one with `jixiao train … -o MODEL`)", where=str(p))
     try:
         with warnings.catch_warnings():
             # A file from another scikit-learn release: we check compatibility ourselves below.
