@@ -53,6 +53,8 @@ _BARE_OK = ("人民政府", "政府", "委员会", "办事处", "人民法院", 
 _LABELS = ("主管部门及其编码", "主管部门及代码", "主管预算部门", "项目主管部门", "主管部门", "预算部门", "部门(单位)名称", "部门（单位）名称",
            "单位名称", "填报单位", "单位信息", "预算单位", "部门名称", "实施单位", "项目单位", "申报单位", "建设单位",
            "单位（盖章）", "单位(盖章)", "责任单位")
+# Units that publish or fund other units' tables: on a page's 来源 line they say nothing of the form's unit.
+_PUBLISHER_ONLY = re.compile(r"财政(?:局|厅|部|委)|政府办公室|政府办$")
 # Labels of a web page naming who published it: weaker evidence than the form's own labels.
 _PAGE_LABELS = ("发布机构", "发文机关", "发布单位", "信息来源", "来源")
 _LABEL = re.compile(r"(?P<lead>中央|省级|市级|县级|区级|上级|本级)?(?P<label>%s)\s*(?:[(（]\s*(?:盖章|公章|签章|章)\s*[)）])?"
@@ -116,7 +118,8 @@ def _year_hint(raw: str | None) -> int | None:
 
 
 # What follows a unit's name when a flattened form glues the next cell on (…局项目名称…, …局联系电话…).
-_GLUED_NEXT = re.compile(r"(?:%s|项目|资金|预算|联系|电话|填报|年度|金额|绩效|单位|部门|负责人|经办人|实施|主管|代码|编码|\d)" % "|".join(
+_GLUED_NEXT = re.compile(r"(?:%s|项目|资金|预算|联系|电话|填报|年度|金额|绩效|单位|部门|负责人|经办人|实施|主管|代码|编码|发布|"
+                         r"时间|日期|\d)" % "|".join(
     re.escape(x) for x in sorted(_LABELS + _PAGE_LABELS, key=len, reverse=True)))
 
 
@@ -129,7 +132,12 @@ def clean_org(raw: str) -> str:
     if len(s) > 20 or not _ORG_TAIL.search(s):
         # glued text runs on: 原州区农业农村局资金情况(万元)… → 原州区农业农村局. Cut after the unit ending
         # that the next cell's words follow (中共某县委宣传部项目名称 → …宣传部, not …县委), else the first.
-        ends = [m.end() for m in re.finditer(r"(?:%s)(?:机关)?" % _ORG_END, s[:40]) if m.end() >= 3]
+        ends: list[int] = []
+        for m in re.finditer(r"(?:%s)(?:机关)?" % _ORG_END, s[:40]):
+            if ends and m.start() == ends[-1]:
+                ends[-1] = m.end()  # one unit word after another: 人民政府|办公室, 县委|宣传部
+            elif m.end() >= 3:
+                ends.append(m.end())
         if ends:
             glued = [e for e in ends if _GLUED_NEXT.match(s, e)]
             s = s[:(glued or ends)[0]]
@@ -187,7 +195,10 @@ def infer_department(text: str) -> str | None:
         self_ref = any(f"{w}{unit[-1]}" in flat for w in ("我", "本")) if unit else False
         if count < 2 and not self_ref and org not in title:
             continue  # named once in passing (one of several schools in a list): not evidence enough
-        scored.append((count + 0.5 * self_ref + 0.1 * min(flat.count(region), 20), -flat.find(org), org))
+        score = count + 0.5 * self_ref + 0.1 * min(flat.count(region), 20)
+        if _PUBLISHER_ONLY.search(org) and not self_ref:
+            score /= 2  # 资金由某市财政局下达: finance is named in every unit's documents
+        scored.append((score, -flat.find(org), org))
     if scored:
         return max(scored)[2]
     return None
@@ -202,7 +213,7 @@ def _labelled(compact: str) -> dict[tuple[int, int], str]:
         if lead == "中央" or not looks_like_department(value):
             continue
         if label in _PAGE_LABELS:
-            if re.search(r"财政(?:局|厅|部|委)", value):  # finance publishes other units' tables
+            if _PUBLISHER_ONLY.search(value):  # finance and the government office publish others' tables
                 continue
             if label == "来源" and re.match(r"[\u4e00-\u9fff]", compact[max(0, m.start() - 1):m.start()]):
                 continue  # 资金来源, 数据来源: not who published the page

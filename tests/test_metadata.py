@@ -55,6 +55,7 @@ def test_labelled_department(text, department):
     "主管部门：\n项目负责人（签字）：\n",
     "培训机构 | 某市甲职业培训学校 | 2600 |\n培训机构 | 某市乙职业培训学校 | 2600 |\n",  # listed once each
     "来源：某市财政局 发布时间：2022-01-01\n",  # a finance bureau publishes other units' tables
+    "来源：某县人民政府办公室 发布时间：2022-01-01\n",  # so does a government portal
     "中央主管部门 | 某部 |\n",
     "资金来源：某市教育局\n数据来源：某县统计局\n",  # where money or data come from, not who published
 ])
@@ -73,6 +74,9 @@ def test_the_body_names_the_unit_often_enough():
     body = "某市应急管理局2021年工作。我局将组织演练。某市应急管理局负责培训。\n"
     assert infer_department(body) == "某市应急管理局"
     assert infer(body).department == "某市应急管理局"
+    funded = "某县水利局2023年工作。资金由某县财政局下达，某县财政局监督。某县水利局负责实施。\n"
+    assert infer_department(funded) == "某县水利局"  # finance is named in every unit's documents
+    assert infer_department("某县财政局2023年工作。我局负责预算编制。\n") == "某县财政局"
 
 
 @pytest.mark.parametrize("raw, clean", [
@@ -131,6 +135,8 @@ def test_sign_off_blocks_in_every_family_give_no_department(text):
 @pytest.mark.parametrize("raw, clean", [
     ("中共某县委宣传部项目名称专项经费", "中共某县委宣传部"),
     ("某县教育局联系电话12345678", "某县教育局"),
+    ("某县人民政府办公室发布时间2022年", "某县人民政府办公室"),  # not cut inside 人民政府|办公室
+    ("中共某县委宣传部开展活动", "中共某县委宣传部"),
 ])
 def test_a_glued_value_is_cut_where_the_next_cell_starts(raw, clean):
     assert clean_org(raw) == clean
