@@ -53,11 +53,14 @@ _BARE_OK = ("人民政府", "政府", "委员会", "办事处", "人民法院", 
 _LABELS = ("主管部门及其编码", "主管部门及代码", "主管预算部门", "项目主管部门", "主管部门", "预算部门", "部门(单位)名称", "部门（单位）名称",
            "单位名称", "填报单位", "单位信息", "预算单位", "部门名称", "实施单位", "项目单位", "申报单位", "建设单位",
            "单位（盖章）", "单位(盖章)", "责任单位")
+# A label's level: the form's own (主管部门, 本级) first, then a local level named beside a higher one in a
+# 区域绩效目标表 (市县主管部门), then the province's (省级/自治区主管部门); the central one never counts.
+_LEAD_RANK = {"": 0, "本级": 0, "省级": 3, "自治区": 3, "直辖市": 3, "上级": 3}
 # Units that publish or fund other units' tables: on a page's 来源 line they say nothing of the form's unit.
 _PUBLISHER_ONLY = re.compile(r"财政(?:局|厅|部|委)|政府办公室|政府办$")
 # Labels of a web page naming who published it: weaker evidence than the form's own labels.
 _PAGE_LABELS = ("发布机构", "发文机关", "发布单位", "信息来源", "来源")
-_LABEL = re.compile(r"(?P<lead>中央|省级|市级|县级|区级|上级|本级)?(?P<label>%s)\s*(?:[(（]\s*(?:盖章|公章|签章|章)\s*[)）])?"
+_LABEL = re.compile(r"(?P<lead>中央|省级|自治区|直辖市|上级|市县级?|县市级?|地市级?|区县级?|市级|县级|区级|本级)?(?P<label>%s)\s*(?:[(（]\s*(?:盖章|公章|签章|章)\s*[)）])?"
                     r"(?=[\s|｜:：]*(?P<value>[^\s|｜:：]{2,40}))" % "|".join(
                         re.escape(x) for x in sorted(_LABELS + _PAGE_LABELS, key=len, reverse=True)))
 _CODE_AROUND = re.compile(r"^(?:[\[［【(（]?\d+[\]］】)）]?\s*[-—－]?\s*)|(?:\s*[-—－]?\s*\d{3,}\s*)$")
@@ -219,7 +222,7 @@ def _labelled(compact: str) -> dict[tuple[int, int], str]:
                 continue  # 资金来源, 数据来源: not who published the page
             rank = (1, 0)
         else:
-            rank = (2 if lead and lead != "本级" else 0, _LABELS.index(label))
+            rank = (_LEAD_RANK.get(lead or "", 2), _LABELS.index(label))
         found.setdefault(rank, value)
     return found
 

@@ -67,6 +67,8 @@ def test_the_form_label_beats_the_page_source_and_a_higher_level():
     page = "来源:某区市场监管局 发布时间:2022-08-15\n专项名称\n食品监管补助\n中央主管部门\n某总局\n省级主管部门\n某省市场监管局\n"
     assert infer_department(page) == "某区市场监管局"
     assert infer_department("省级主管部门 | 某省市场监管局 |\n") == "某省市场监管局"
+    glued = "专项实施期2022年自治区主管部门某区农业农村厅专项资金市县财政部门某区财政局市县主管部门某区农业农村局资金情况"
+    assert infer_department(glued) == "某区农业农村局"  # the local level beside the region's
     assert infer_department(page + "主管部门：某区市场监督管理局\n") == "某区市场监督管理局"
 
 
