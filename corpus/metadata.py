@@ -207,9 +207,31 @@ def infer_department(text: str) -> str | None:
     return None
 
 
+_CELL_SPLIT = re.compile(r"\s*[|｜\t]\s*|\s{2,}| ")
+
+
+def _header_rows(compact: str) -> dict[tuple[int, int], str]:
+    """Units under a row of labels whose values make the next row, cell for cell
+    (``主管部门 实施单位 项目负责人`` over ``某县民政局 某县养老服务中心 王某``)."""
+    found: dict[tuple[int, int], str] = {}
+    lines = [ln.strip().strip("|").strip() for ln in compact.splitlines()]
+    lines = [ln for ln in lines if ln]
+    for head, row in zip(lines, lines[1:]):
+        labels = [c for c in _CELL_SPLIT.split(head) if c]
+        cells = [c for c in _CELL_SPLIT.split(row) if c]
+        if len(labels) < 2 or len(labels) != len(cells) or not any(c in _LABELS for c in labels) \
+                or any(len(c) > 12 or re.search(r"\d", c) for c in labels):
+            continue
+        for label, cell in zip(labels, cells):
+            value = clean_org(cell)
+            if label in _LABELS and looks_like_department(value):
+                found.setdefault((0, _LABELS.index(label)), value)
+    return found
+
+
 def _labelled(compact: str) -> dict[tuple[int, int], str]:
     """Plausible units under the labels of ``compact``, keyed by rank (lower is better)."""
-    found: dict[tuple[int, int], str] = {}
+    found: dict[tuple[int, int], str] = _header_rows(compact)
     for m in _LABEL.finditer(compact):
         label, lead = m["label"], m["lead"]
         value = clean_org(m["value"])

@@ -43,6 +43,8 @@ def test_labels_and_fragments_are_not(name):
     ("填报单位（盖章）：审核意见单位公章\n预算单位 某县林业局\n", "某县林业局"),
     # a header row of labels: the values are on the next line in order
     ("主管部门 实施单位\n某县民政局 某县养老服务中心\n", "某县民政局"),
+    ("实施单位 | 主管部门 | 项目负责人\n某县养老服务中心 | 某县民政局 | 王某\n", "某县民政局"),  # cell for cell
+    ("项目名称 实施单位 联系电话\n养老服务 某县养老服务中心 12345678\n", "某县养老服务中心"),
 ])
 def test_labelled_department(text, department):
     assert infer_department(text) == department
