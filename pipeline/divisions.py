@@ -92,8 +92,12 @@ class Divisions:
             self.by_name.setdefault(d.name, []).append(d)
             for alias in d.aliases:
                 self.by_short.setdefault(alias, []).append(d)
+
+    @functools.cached_property
+    def _scan(self) -> re.Pattern:
+        # compiled on first use (≈0.1 s): looking a name up needs no scanning
         names = set(self.by_name) | set(self.by_short)
-        self._scan = re.compile("|".join(map(re.escape, sorted(names, key=len, reverse=True))))
+        return re.compile("|".join(map(re.escape, sorted(names, key=len, reverse=True))))
 
     def get(self, code: str) -> Division | None:
         found = self.by_code.get(code)
