@@ -376,7 +376,8 @@ def ingest(paths, index_dir, year, region, department, model_path, quiet):
         sys.exit(1)
 
 
-@cli.command()
+# a query may start with "-" (-企业 leaves 企业 out): unknown "options" are the query, not errors
+@cli.command(context_settings={"ignore_unknown_options": True})
 @click.argument("query")
 @index_option
 @click.option("--year", type=YEAR, default=None, help="年度 only this year.")

@@ -282,3 +282,11 @@ def test_a_compound_ending_in_a_measure_asks_for_the_measure(store):
     pq = N.parse_query("验收合格率")
     assert [a.words for a in pq.root.groups[0]] == [("合格率",), ("合格",)]
     assert [a.words for g in pq.root.optional for a in g] == [("验收",)]
+
+
+def test_a_query_starting_with_minus_is_a_query_not_an_option(cli_index):
+    r = run("search", "-企业 满意", "--index", cli_index, "--format", "json")
+    assert r.exit_code == 0, r.output
+    hits = json.loads(r.stdout)["hits"]
+    assert hits and all("企业" not in h["text"] and "满意" in h["text"] for h in hits)
+    assert run("search", "满意", "--limt", 3, "--index", cli_index).exit_code == 2  # a mistyped option still says so
