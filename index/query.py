@@ -147,8 +147,11 @@ class ParsedQuery:
 
     @property
     def needs_check(self) -> bool:
-        """Whether hits must go through ``accepts`` (phrases, or exclusions an engine may not express)."""
-        return bool(self.phrases) or any(len(_tokens(w)) != 1 or _tokens(w)[0] != text_key(w) for w in self.excluded)
+        """Whether hits must go through ``accepts``: phrases, or an exclusion that an engine's must-not
+        on one term may miss (several words, or a word the index holds only where jieba cuts it out
+        whole: not a dictionary word of at most 4 characters, which the index also holds inside
+        longer words)."""
+        return bool(self.phrases) or not all(_engine_excludes(w) for w in self.excluded)
 
     def accepts(self, text: str, project: str = "") -> bool:
         """True when a hit with this searchable ``text`` (and ``project`` name) satisfies phrases and exclusions."""
@@ -206,6 +209,17 @@ def text_key(s: str) -> str:
     from jixiao.index.analysis import normalize
 
     return "".join(ch for ch in normalize(s or "") if ch.isalnum() or ch in "%‰.")
+
+
+def _engine_excludes(word: str) -> bool:
+    """True when a must-not on the word's one index term leaves out every row whose text contains it."""
+    from jixiao.pipeline.segment import default_segmenter
+
+    toks = _tokens(word)
+    if len(toks) != 1 or toks[0] != text_key(word):
+        return False
+    t = toks[0]
+    return t[0].isdigit() or t.isascii() or (len(t) <= 4 and bool(default_segmenter().tokenizer.FREQ.get(t)))
 
 
 def _tokens(text: str) -> list[str]:
