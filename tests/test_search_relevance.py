@@ -296,3 +296,26 @@ def test_excluding_part_of_a_word_still_leaves_out_every_row_containing_it(store
     # 意度 is no dictionary word: the index has no such term inside 满意度, so the hits are checked
     assert N.parse_query("满意 -意度").needs_check and not N.parse_query("满意 -企业").needs_check
     assert sorted(names(store.search("满意 -意度", limit=50))) == ["托养残疾人满意程度", "服务对象满意率"]
+
+
+# the province each development document's file name gives (its pinyin slug)
+_PROVINCES = {"hunan": "湖南省", "fujian": "福建省", "tianjin": "天津市", "shanxi": "山西省", "sichuan": "四川省",
+              "anhui": "安徽省", "guangdong": "广东省", "ningxia": "宁夏回族自治区", "neimenggu": "内蒙古自治区",
+              "shandong": "山东省"}
+
+
+def test_dev_documents_get_their_province():
+    from tests.conftest import shared_path  # conftest is imported as tests.conftest (importlib mode)
+
+    from jixiao.pipeline.enrich import Parser
+
+    dev = shared_path("corpus", "dev")
+    parser = Parser(classify=False)
+    checked = 0
+    for path in sorted(dev.glob("*.txt")):
+        slug = path.name.split("_")[1].split("-")[0]
+        if slug in _PROVINCES:
+            levels = parser.parse(path).region_levels
+            assert levels and levels["province"] == _PROVINCES[slug], path.name
+            checked += 1
+    assert checked >= 20
