@@ -20,13 +20,22 @@ The tree (dataclasses below): ``Word``, ``Phrase``, ``Prefix``, ``Match`` (keywo
   ``Word(field="project")`` to the project name;
 * ``Phrase`` to its engine's phrase query over the same fields, then keeps only hits for which
   ``ParsedQuery.accepts(text, project)`` holds (when ``ParsedQuery.needs_check``);
-* ``Not`` of a one-token ``Word`` to a must-not clause; longer exclusions only through ``accepts``;
-* ``Match`` of ``region`` through ``region_filter_terms``, of other keyword fields by exact value
-  (else substring, like the command-line filters).
+* ``Not`` of a one-token ``Word`` to a must-not clause on ``text``; a top-level exclusion of several
+  words (``ParsedQuery.excluded``) may be left to ``accepts``, a nested one becomes a must-not phrase;
+* ``Match`` of ``region`` through ``region_filter_terms`` (division codes) or else a substring of the
+  indexed region names; other keyword fields by exact value, else substring (like the command-line
+  filters); ``kind`` exactly;
+* ``Range`` to a numeric range (bounds inclusive, None open); ``Everything`` to every row.
+
+Always restrict hits to row records (indicator, narrative), also under ``Not`` and ``kind:``.
+What a row is indexed under: ``text`` = name | description | value (``whoosh_store.indicator_text``)
+or the narrative clause; ``name`` = level3 (indicator rows only); ``project``; ``region`` =
+``pipeline.divisions.region_terms`` (every level's name, short name and code, and the region as
+written); ``suspect`` when ``read_confidence`` < 0.5 (``SearchFilters.confident`` leaves those out).
 
 Terms are what ``index.analysis.iter_terms(text, index=False)`` gives (width-folded, lower-cased,
 traditional → simplified); the index holds the same words plus their dictionary sub-words at the same
-position, so a bare stem (满意) already finds every longer word that contains it.
+position (``index=True``), so a bare stem (满意) already finds every longer word that contains it.
 """
 
 from __future__ import annotations
