@@ -208,6 +208,7 @@ def _emit_document(doc, fmt: str, docs: list) -> None:
 
 def _print_document_table(doc) -> None:
     """A document for people: a header line, one small table per project, the narrative targets."""
+    from jixiao.document import project_display_name
     from jixiao.output import print_table, target_text
 
     click.echo(f"{doc.source.path}\n  年度 {doc.year or '?'}  地区 {doc.region or '?'}  "
@@ -216,7 +217,7 @@ def _print_document_table(doc) -> None:
     for k, p in enumerate(doc.projects, 1):
         b = p.budget
         money = "" if not b or b.total is None else f"  预算 {b.total:g} {b.unit or '万元'}"
-        click.echo(f"\n[{k}] {p.name or '（无名项目）'}{money}")
+        click.echo(f"\n[{k}] {project_display_name(p)}{money}")
         rows = []
         for ind in p.indicators:
             cat = ind.category
@@ -427,14 +428,16 @@ def ingest(paths, index_dir, year, region, department, model_path, quiet, list_w
         sys.exit(1)
 
 
-@cli.command()
+# a query may start with "-" (-企业 leaves 企业 out): unknown "options" are the query, not errors
+@cli.command(context_settings={"ignore_unknown_options": True})
 @click.argument("query")
 @index_option
 @click.option("--year", type=YEAR, default=None, help="年度 only this year.")
 @click.option("--from", "year_from", type=YEAR, default=None, help="起始年度 from this year.")
 @click.option("--to", "year_to", type=YEAR, default=None, help="截止年度 up to this year.")
 @click.option("--department", default=None, help="部门 department (substring match).")
-@click.option("--region", default=None, help="地区 region (substring match).")
+@click.option("--region", default=None,
+              help="地区 region, any level (安徽 finds 安徽省淮北市濉溪县). 省/市/县 任一级。")
 @click.option("--level1", default=None, help="一级指标 first-level category.")
 @click.option("--level2", default=None, help="二级指标 second-level category.")
 @click.option("--kind", type=click.Choice(["indicator", "narrative"]), default=None, help="记录类型 record kind.")
@@ -442,20 +445,25 @@ def ingest(paths, index_dir, year, region, department, model_path, quiet, list_w
               help="目标数值下限 minimum target number (95 for 95%, 10000 for 1万份).")
 @click.option("--max", "vmax", type=float, default=None, help="目标数值上限 maximum target number.")
 @click.option("--limit", default=20, type=click.IntRange(min=0), show_default=True, help="最多条数 maximum hits.")
+@click.option("--confident", is_flag=True, default=False,
+              help="只看可靠读取的行 leave out suspect rows (read_confidence < 0.5).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx"]), default="table",
               show_default=True, help="输出格式 output format (xlsx needs -o).")
 @click.option("-o", "--output", "out_path", type=click.Path(dir_okay=False), default=None,
               help="输出文件 write to this file (required for xlsx).")
 @handle_errors
 def search(query, index_dir, year, year_from, year_to, department, region, level1, level2, kind,
-           vmin, vmax, limit, fmt, out_path):
+           vmin, vmax, limit, confident, fmt, out_path):
     """检索 Search past targets in the index.
 
     \b
-    QUERY：词语（须全部出现）、"带引号的短语"或 字段:值；'*' 配合筛选列出全部。
-    QUERY is words (all must match), "a quoted phrase", or field:value
-    (fields: project department region level1 level2 year kind); '*' with
-    filters lists everything.
+    QUERY：词语（须全部出现；满意度 也找 满意率/满意程度）、
+    "带引号的短语"（精确）、-词 或 NOT 词（排除含该词的行）、a OR b、
+    字段:值；'*' 配合筛选列出全部。
+    QUERY is words (all must match; 满意度 also finds 满意率/满意程度),
+    "a quoted phrase" (exact), -word or NOT word (leave out rows containing
+    it), a OR b, or field:value (fields: project department region level1
+    level2 year kind); '*' with filters lists everything.
 
     \b
     Example:
@@ -463,6 +471,7 @@ def search(query, index_dir, year, year_from, year_to, department, region, level
       jixiao search 满意 --year 2021 --level2 服务对象满意度指标
       jixiao search '*' --kind indicator --min 90 --max 100
       jixiao search '"应急演练次数"' --format xlsx -o hits.xlsx
+      jixiao search '满意 -企业' --region 河北 --confident
     """
     from jixiao.index.search import run_search
 
@@ -474,7 +483,8 @@ def search(query, index_dir, year, year_from, year_to, department, region, level
         raise click.UsageError(f"--min {vmin:g} is above --max {vmax:g}")
     run_search(resolve_index(index_dir), query, year=year, year_from=year_from, year_to=year_to,
                department=department, region=region, level1=level1, level2=level2, kind=kind,
-               vmin=vmin, vmax=vmax, limit=limit, fmt=fmt, out_path=out_path, out=sys.stdout)
+               vmin=vmin, vmax=vmax, limit=limit, fmt=fmt, out_path=out_path, out=sys.stdout,
+               confident=confident)
 
 
 @cli.command()

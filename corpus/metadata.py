@@ -277,6 +277,17 @@ def region_of(name: str | None) -> str | None:
     return region or None
 
 
+def region_levels(region: str | None, text: str = "") -> dict[str, str | None] | None:
+    """Province, city and county (and the division code) of ``region`` from the shipped division list
+    (濉溪县 → 安徽省/淮北市/濉溪县); when ``region`` names none (a town, 省残联), the division ``text``
+    names most. None when neither names one."""
+    from jixiao.pipeline.divisions import load_divisions
+
+    divs = load_divisions()
+    head = text[:20000]
+    return divs.resolve(region, head) or divs.in_text(head)
+
+
 def _region_in_text(text: str) -> str | None:
     for m in _ORG.finditer(re.sub(r"\s+", "", text[:5000])):
         r = region_of(m.group(1))

@@ -523,14 +523,14 @@ class Comparer:
         renamed = normalize_name(a.project.name) != normalize_name(b.project.name)
         budget_changed = not _close(_round(a.budget), _round(b.budget))
         status = "changed" if renamed or budget_changed or any(r["status"] != "same" for r in rows) else "same"
-        return {"status": status, "from_name": a.project.name, "to_name": b.project.name, "renamed": renamed,
+        return {"status": status, "from_name": _shown(a.project), "to_name": _shown(b.project), "renamed": renamed,
                 "from_code": a.project.code, "to_code": b.project.code, "score": round(score, 3),
                 "budget": _budget(a.budget, b.budget), "indicators": rows}
 
     def _project_one(self, p: _Proj, status: str) -> dict[str, Any]:
         side_from = status == "removed"
-        return {"status": status, "from_name": p.project.name if side_from else None,
-                "to_name": None if side_from else p.project.name, "renamed": False,
+        return {"status": status, "from_name": _shown(p.project) if side_from else None,
+                "to_name": None if side_from else _shown(p.project), "renamed": False,
                 "from_code": p.project.code if side_from else None,
                 "to_code": None if side_from else p.project.code, "score": None,
                 "budget": _budget(p.budget if side_from else None, None if side_from else p.budget),
@@ -830,3 +830,10 @@ def run_compare(index_dir: str, department: str, year_from: int, year_to: int, *
     result = compare_range(dept, docs)
     write_report(result, fmt, out_path=out_path, out=out or sys.stdout)
     return result
+
+
+def _shown(p) -> str:
+    """A project's name as parse and search show it (its table's title when it has no name)."""
+    from jixiao.document import project_display_name
+
+    return project_display_name(p)

@@ -67,6 +67,12 @@ class Parser:
             doc.year = self.year
         if self.region is not None:
             doc.region = self.region
+        from jixiao.corpus.metadata import region_levels
+
+        doc.region_levels = region_levels(doc.region, raw.text if self.region is None else "")
+        if doc.region is None and doc.region_levels:
+            lv = doc.region_levels
+            doc.region = lv["county"] or lv["city"] or lv["province"]
         if self.department is not None:
             doc.department = self.department
         self.enrich(doc)

@@ -464,3 +464,11 @@ def test_seed_against_its_2022_version(tmp_path, seed_path):
     assert narr == {("安全生产月发放宣传品1万份", "安全生产月发放宣传品2万份", "raised"),
                     ("自然灾害损失初步情况报告24小时内报送到省应急管理局",
                      "自然灾害损失初步情况报告12小时内报送到省应急管理局", "raised")}
+
+
+def test_a_project_without_a_name_is_named_as_parse_and_search_name_it():
+    rows = [("数量指标", "地震监测设备巡检次数", "4次")]
+    a, b = proj(None, 12, "", rows), proj(None, 12, "", rows)
+    a.title = b.title = "附件1：部门整体支出绩效目标表"
+    p = compare_documents(DEPT, 2021, [doc(2021, [a], [])], 2022, [doc(2022, [b], [])])["projects"][0]
+    assert p["from_name"] == p["to_name"] == "部门整体支出绩效目标表"
