@@ -40,6 +40,26 @@ def fail(message: str) -> None:
     sys.exit(1)
 
 
+class _PathError(click.ClickException):
+    """A path argument that does not exist: one bilingual line and exit status 1, like other bad input."""
+
+    exit_code = 1
+
+    def show(self, file=None) -> None:
+        click.echo(f"错误 Error: {self.format_message()}", err=True)
+
+
+class InputPath(click.Path):
+    """``click.Path(exists=True)`` whose missing-path message is bilingual (click's own is English only)."""
+
+    def convert(self, value, param, ctx):
+        if self.exists and isinstance(value, (str, os.PathLike)) and str(value) != "-" and not os.path.exists(value):
+            zh, en = ("文件夹", "folder") if not self.file_okay else ("文件", "file") if not self.dir_okay else \
+                ("文件或文件夹", "file or folder")
+            raise _PathError(f"{os.fsdecode(value)}: [R001] {zh}不存在 no such {en}")
+        return super().convert(value, param, ctx)
+
+
 def handle_errors(fn):
     """Turn library errors into one clear line and exit status 1 (never a traceback)."""
 
@@ -233,29 +253,54 @@ def _stdin_lines():
 def extract(text, fmt):
     """抽取指标值 Extract normalized targets from TEXT, or from each line on stdin.
 
+    A stdin line may be JSON with the row's context: {"value": "90", "name": "任务完成率"}
+    ("level3" for "name"; also "unit", "level2", "year"): the name supplies the unit of a
+    bare number (90 under a 率 → 90%) and the direction. A blank stdin line is an empty cell (na).
+
     \b
     Example:
       jixiao extract "安全生产月发放宣传品1万份，抽查率达到50%"
       printf '≥95%%\\n24小时内\\n' | jixiao extract
+      echo '{"value": "28", "name": "面积(万亩)"}' | jixiao extract
     """
+    from jixiao.errors import EmptyInputError, ReadError
     from jixiao.output import KIND_ZH, dumps, print_table, target_text
-    from jixiao.pipeline.extract import extract_targets
+    from jixiao.pipeline.extract import extract_targets, read_extract_line
 
+    if text is not None and not text.strip():
+        raise EmptyInputError("空文本 empty text: give a value or a sentence, or pipe lines on stdin", where="TEXT")
     lines = [text] if text is not None else _stdin_lines()
     table_rows = []
     out = sys.stdout
-    for line in lines:
-        found = extract_targets(line)
+    n = bad = 0
+    for lineno, line in enumerate(lines, 1):
+        n += 1
+        try:
+            item = read_extract_line(line, lineno) if text is None else {"text": line}
+        except ValueError as e:
+            bad += 1
+            click.echo(f"错误 Error: stdin {e}", err=True)
+            if fmt == "jsonl":
+                out.write(dumps({"line": lineno, "error": str(e), "targets": []}) + "\n")
+            continue
+        found = extract_targets(item["text"], name=item.get("name"), level2=item.get("level2"),
+                                unit=item.get("unit"), year=item.get("year"))
         if fmt == "jsonl":
-            out.write(dumps({"text": line, "targets": found}) + "\n")
+            echo = {k: item[k] for k in ("name", "level2", "unit", "year") if item.get(k) is not None}
+            out.write(dumps({"text": item["text"], **echo, "targets": found}) + "\n")
         else:
             # the text once per input, not once per target; an implied comparator in parentheses
+            shown = item["text"] if not item.get("name") else f"{item['name']} | {item['text']}"
             for k, t in enumerate(found or [None]):
                 op = t and (t["op"] or (f"({t['implied_op']})" if t.get("implied_op") else ""))
-                table_rows.append([line if k == 0 else "", t and t["raw"], t and KIND_ZH.get(t["kind"], t["kind"]),
+                table_rows.append([shown if k == 0 else "", t and t["raw"], t and KIND_ZH.get(t["kind"], t["kind"]),
                                    op, t and target_text(t), t and f"{t['span'][0]}-{t['span'][1]}"])
     if fmt == "table":
         print_table(table_rows, ["文本 text", "原文 raw", "类型 kind", "比较 op", "规范值 normalized", "位置 span"])
+    if n == 0:
+        raise EmptyInputError("没有输入 no input: give TEXT, or pipe lines (or JSON lines) on stdin", where="stdin")
+    if bad:
+        raise ReadError(f"{bad} input line(s) could not be read; the other {n - bad} were extracted", where="stdin")
 
 
 # ---------------------------------------------------------------- classify / suggest / train / evaluate
@@ -359,8 +404,10 @@ def evaluate(paths, taxonomy, model_path, fmt):
               help="检索引擎 search engine of a new index (default whoosh; an existing index keeps its own).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="解析进程数 parser processes (default: one per core, at most one per file).")
+@click.option("--warnings", "list_warnings", is_flag=True,
+              help="列出每条警告及其文件 list every reading warning with its file.")
 @handle_errors
-def ingest(paths, index_dir, year, region, department, model_path, quiet, backend, jobs):
+def ingest(paths, index_dir, year, region, department, model_path, quiet, backend, jobs, list_warnings):
     """入库 Parse, extract, classify and index documents for search.
 
     Files already indexed (same content) are skipped; a changed file replaces its old records.
@@ -371,17 +418,23 @@ def ingest(paths, index_dir, year, region, department, model_path, quiet, backen
       jixiao ingest corpus/samples
       jixiao ingest 2021/ 2022/ --index ~/jixiao-index
       jixiao ingest province/ --index ~/big-index --backend tantivy --jobs 8
+      jixiao ingest 2021/ --warnings      # which files to check
     """
     from jixiao.index.ingest import run_ingest
 
     ok = run_ingest(list(paths), resolve_index(index_dir), year=year, region=region,
                     department=department, model_path=model_path, progress=not quiet,
                     out=sys.stdout, err=sys.stderr, backend=backend, jobs=jobs)
+    if list_warnings:
+        from jixiao.index.ingest import print_warnings
+
+        print_warnings(list(paths), resolve_index(index_dir), out=sys.stdout)
     if not ok:
         sys.exit(1)
 
 
-@cli.command()
+# a query may start with "-" (-企业 leaves 企业 out): unknown "options" are the query, not errors
+@cli.command(context_settings={"ignore_unknown_options": True})
 @click.argument("query")
 @index_option
 @click.option("--year", type=YEAR, default=None, help="年度 only this year.")
@@ -480,6 +533,10 @@ def compare(department, year_from, year_to, index_dir, fmt, out_path):
 
 for _command in [cli, *cli.commands.values()]:
     _command.context_class = Context  # bilingual help wraps inside the terminal
+    for _param in _command.params:
+        # every existing-path argument, whoever declared it, says "no such file" in both languages
+        if type(_param.type) is click.Path and _param.type.exists:
+            _param.type.__class__ = InputPath
 
 
 def main() -> None:

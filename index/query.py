@@ -20,13 +20,22 @@ The tree (dataclasses below): ``Word``, ``Phrase``, ``Prefix``, ``Match`` (keywo
   ``Word(field="project")`` to the project name;
 * ``Phrase`` to its engine's phrase query over the same fields, then keeps only hits for which
   ``ParsedQuery.accepts(text, project)`` holds (when ``ParsedQuery.needs_check``);
-* ``Not`` of a one-token ``Word`` to a must-not clause; longer exclusions only through ``accepts``;
-* ``Match`` of ``region`` through ``region_filter_terms``, of other keyword fields by exact value
-  (else substring, like the command-line filters).
+* ``Not`` of a one-token ``Word`` to a must-not clause on ``text``; a top-level exclusion of several
+  words (``ParsedQuery.excluded``) may be left to ``accepts``, a nested one becomes a must-not phrase;
+* ``Match`` of ``region`` through ``region_filter_terms`` (division codes) or else a substring of the
+  indexed region names; other keyword fields by exact value, else substring (like the command-line
+  filters); ``kind`` exactly;
+* ``Range`` to a numeric range (bounds inclusive, None open); ``Everything`` to every row.
+
+Always restrict hits to row records (indicator, narrative), also under ``Not`` and ``kind:``.
+What a row is indexed under: ``text`` = name | description | value (``whoosh_store.indicator_text``)
+or the narrative clause; ``name`` = level3 (indicator rows only); ``project``; ``region`` =
+``pipeline.divisions.region_terms`` (every level's name, short name and code, and the region as
+written); ``suspect`` when ``read_confidence`` < 0.5 (``SearchFilters.confident`` leaves those out).
 
 Terms are what ``index.analysis.iter_terms(text, index=False)`` gives (width-folded, lower-cased,
 traditional → simplified); the index holds the same words plus their dictionary sub-words at the same
-position, so a bare stem (满意) already finds every longer word that contains it.
+position (``index=True``), so a bare stem (满意) already finds every longer word that contains it.
 """
 
 from __future__ import annotations
@@ -147,8 +156,11 @@ class ParsedQuery:
 
     @property
     def needs_check(self) -> bool:
-        """Whether hits must go through ``accepts`` (phrases, or exclusions an engine may not express)."""
-        return bool(self.phrases) or any(len(_tokens(w)) != 1 or _tokens(w)[0] != text_key(w) for w in self.excluded)
+        """Whether hits must go through ``accepts``: phrases, or an exclusion that an engine's must-not
+        on one term may miss (several words, or a word the index holds only where jieba cuts it out
+        whole: not a dictionary word of at most 4 characters, which the index also holds inside
+        longer words)."""
+        return bool(self.phrases) or not all(_engine_excludes(w) for w in self.excluded)
 
     def accepts(self, text: str, project: str = "") -> bool:
         """True when a hit with this searchable ``text`` (and ``project`` name) satisfies phrases and exclusions."""
@@ -206,6 +218,17 @@ def text_key(s: str) -> str:
     from jixiao.index.analysis import normalize
 
     return "".join(ch for ch in normalize(s or "") if ch.isalnum() or ch in "%‰.")
+
+
+def _engine_excludes(word: str) -> bool:
+    """True when a must-not on the word's one index term leaves out every row whose text contains it."""
+    from jixiao.pipeline.segment import default_segmenter
+
+    toks = _tokens(word)
+    if len(toks) != 1 or toks[0] != text_key(word):
+        return False
+    t = toks[0]
+    return t[0].isdigit() or t.isascii() or (len(t) <= 4 and bool(default_segmenter().tokenizer.FREQ.get(t)))
 
 
 def _tokens(text: str) -> list[str]:

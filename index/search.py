@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from jixiao.errors import JixiaoError, QueryError
+from jixiao.index.query import MAX_QUERY_TERMS, QUERY_FIELDS  # noqa: F401 - their home before query.py
 
 # Columns of the csv/xlsx export (contract §6): Chinese headers; the target's comparator, number and
 # unit in their own columns; plain-text snippets. (header, hit → cell)

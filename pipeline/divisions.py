@@ -92,8 +92,14 @@ class Divisions:
             self.by_name.setdefault(d.name, []).append(d)
             for alias in d.aliases:
                 self.by_short.setdefault(alias, []).append(d)
-        names = set(self.by_name) | set(self.by_short)
-        self._scan = re.compile("|".join(map(re.escape, sorted(names, key=len, reverse=True))))
+
+    @functools.cached_property
+    def _lengths(self) -> dict[str, tuple[int, ...]]:
+        """First character → the lengths of the names starting with it, longest first (for ``mentions``)."""
+        lens: dict[str, set[int]] = {}
+        for n in set(self.by_name) | set(self.by_short):
+            lens.setdefault(n[0], set()).add(len(n))
+        return {c: tuple(sorted(ls, reverse=True)) for c, ls in lens.items()}
 
     def get(self, code: str) -> Division | None:
         found = self.by_code.get(code)
@@ -121,8 +127,21 @@ class Divisions:
         return list(self.by_name.get(name, [])) or list(self.by_short.get(name, []))
 
     def mentions(self, text: str) -> list[tuple[int, str, list[Division]]]:
-        """(offset, name, candidates) of every division name in ``text``, longest first, not overlapping."""
-        return [(m.start(), m.group(0), self.lookup(m.group(0))) for m in self._scan.finditer(text)]
+        """(offset, name, candidates) of every division name in ``text``, longest first, not overlapping.
+
+        A scan by first character and length (a regex alternation of 4,000 names took 0.1 s per page).
+        """
+        lengths, out, i, n = self._lengths, [], 0, len(text)
+        while i < n:
+            for size in lengths.get(text[i], ()):
+                name = text[i:i + size]
+                if len(name) == size and (name in self.by_name or name in self.by_short):
+                    out.append((i, name, self.lookup(name)))
+                    i += size
+                    break
+            else:
+                i += 1
+        return out
 
     def resolve(self, region: str | None, context: str = "") -> dict[str, str | None] | None:
         """The levels of ``region`` (``{"province", "city", "county", "code"}``), or None when no division is named.
@@ -135,7 +154,8 @@ class Divisions:
         found = [c for _, _, c in self.mentions(region) if c]
         if not found:
             return None
-        ctx = Counter_of_names(self, context) if context else {}
+        # the context only settles a choice: a name several places share
+        ctx = Counter_of_names(self, context) if context and any(len(c) > 1 for c in found) else {}
 
         def score(d: Division) -> tuple:
             p = self.path(d)

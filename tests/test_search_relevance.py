@@ -124,9 +124,9 @@ def test_an_excluded_word_is_exact_not_a_concept(store):
     assert sorted(names(r)) == ["托养残疾人满意程度", "服务对象满意率"]
 
 
-def test_an_excluded_phrase_spanning_words_is_checked_against_the_text(store):
+def test_an_excluded_word_leaves_out_rows_that_contain_it_inside_longer_words(store):
     r = store.search("资金 -专项资金", limit=50)
-    assert names(r) == ["资金拨付及时率"]  # 专项资金 spans two words: checked against the text
+    assert names(r) == ["资金拨付及时率"]
     assert sorted(names(store.search("资金 -到位率", limit=50))) == ["专项资金使用率", "资金拨付及时率"]
 
 
@@ -282,3 +282,40 @@ def test_a_compound_ending_in_a_measure_asks_for_the_measure(store):
     pq = N.parse_query("验收合格率")
     assert [a.words for a in pq.root.groups[0]] == [("合格率",), ("合格",)]
     assert [a.words for g in pq.root.optional for a in g] == [("验收",)]
+
+
+def test_a_query_starting_with_minus_is_a_query_not_an_option(cli_index):
+    r = run("search", "-企业 满意", "--index", cli_index, "--format", "json")
+    assert r.exit_code == 0, r.output
+    hits = json.loads(r.stdout)["hits"]
+    assert hits and all("企业" not in h["text"] and "满意" in h["text"] for h in hits)
+    assert run("search", "满意", "--limt", 3, "--index", cli_index).exit_code == 2  # a mistyped option still says so
+
+
+def test_excluding_part_of_a_word_still_leaves_out_every_row_containing_it(store):
+    # 意度 is no dictionary word: the index has no such term inside 满意度, so the hits are checked
+    assert N.parse_query("满意 -意度").needs_check and not N.parse_query("满意 -企业").needs_check
+    assert sorted(names(store.search("满意 -意度", limit=50))) == ["托养残疾人满意程度", "服务对象满意率"]
+
+
+# the province each development document's file name gives (its pinyin slug)
+_PROVINCES = {"hunan": "湖南省", "fujian": "福建省", "tianjin": "天津市", "shanxi": "山西省", "sichuan": "四川省",
+              "anhui": "安徽省", "guangdong": "广东省", "ningxia": "宁夏回族自治区", "neimenggu": "内蒙古自治区",
+              "shandong": "山东省"}
+
+
+def test_dev_documents_get_their_province():
+    from tests.conftest import shared_path  # conftest is imported as tests.conftest (importlib mode)
+
+    from jixiao.pipeline.enrich import Parser
+
+    dev = shared_path("corpus", "dev")
+    parser = Parser(classify=False)
+    checked = 0
+    for path in sorted(dev.glob("*.txt")):
+        slug = path.name.split("_")[1].split("-")[0]
+        if slug in _PROVINCES:
+            levels = parser.parse(path).region_levels
+            assert levels and levels["province"] == _PROVINCES[slug], path.name
+            checked += 1
+    assert checked >= 20
