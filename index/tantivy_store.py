@@ -580,6 +580,12 @@ class TantivyStore:
         full = self._full_query(pq.root, filters)
         terms = pq.highlight_terms()
         s = self._get_searcher()
+        from jixiao.index.query import _engine_excludes
+
+        if not all(_engine_excludes(w) for w in pq.excluded):
+            # The engine left out rows holding the excluded words as whole words or phrases; a word
+            # inside a longer one (or across words) is found only in the text, as whoosh does it.
+            return self._search_verified(query, full, pq, terms, limit)
         res = s.search(full, max(1, limit), count=True)
         hits = [self._hit(self._row(_stored(s.doc(addr))), score, terms) for score, addr in res.hits[: max(0, limit)]]
         if len(hits) == res.count:  # every match is on the page: count them here, not in a second pass
@@ -587,6 +593,21 @@ class TantivyStore:
         else:
             facets = self._facets(full)
         return SearchResult(query=query, total=res.count, hits=hits, facets=facets)
+
+    def _search_verified(self, query: str, full, pq, terms: set, limit: int) -> SearchResult:
+        """Every match checked with ``ParsedQuery.accepts`` (exclusions as substrings of the text)."""
+        from jixiao.index.whoosh_store import row_text
+
+        s = self._get_searcher()
+        n = s.search(full, 1, count=True).count
+        kept = []
+        for score, addr in (s.search(full, n, count=False).hits if n else []):
+            f = self._row(_stored(s.doc(addr)))
+            if pq.accepts(row_text(f), f.get("project") or ""):
+                kept.append((f, score))
+        hits = [self._hit(f, score, terms) for f, score in kept[: max(0, limit)]]
+        facets = {name: _counted(f.get(name) for f, _ in kept) for name in FACETS}
+        return SearchResult(query=query, total=len(kept), hits=hits, facets=facets)
 
     def _facets(self, full) -> dict[str, dict[str, int]]:
         """Counts over every match, computed in the engine (terms aggregations on fast fields)."""
