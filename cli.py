@@ -400,9 +400,9 @@ def evaluate(paths, taxonomy, model_path, fmt):
 @metadata_options
 @model_option
 @click.option("--quiet", "-q", is_flag=True, help="不显示进度条 no progress bar.")
-@click.option("--backend", type=click.Choice(["whoosh", "tantivy"]), default=None,
-              help="检索引擎 search engine of a new index (default whoosh; an existing index keeps its own).")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+@click.option("--backend", type=click.Choice(["whoosh", "tantivy"]), default=None, metavar="ENGINE",
+              help="检索引擎 whoosh (default) or tantivy, for a new index; an existing one keeps its own.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
               help="解析进程数 parser processes (default: one per core, at most one per file).")
 @click.option("--warnings", "list_warnings", is_flag=True,
               help="列出每条警告及其文件 list every reading warning with its file.")

@@ -166,6 +166,28 @@ def ingest_check(n_docs: int, work: Path, parser, queries_per_type: int) -> None
               f"({nq} queries, limit 20, JSON); opened per request p50 {c50:.1f} / p95 {c95:.1f} ms")
 
 
+def jobs_ab(n_docs: int, rounds: int, work: Path, parser) -> None:
+    """run_ingest --backend tantivy with worker processes and with --jobs 1, alternated on the same files
+    (a shared machine's load drifts: alternating keeps it from favouring one side)."""
+    from jixiao.index.ingest import default_jobs, run_ingest
+
+    paths = generate(n_docs, work / "ab-docs", seed=3)
+    devnull = open(os.devnull, "w")
+    times: dict[str, list[float]] = {"workers": [], "one process": []}
+    for r in range(rounds):
+        for name, jobs in (("workers", None), ("one process", 1))[:: 1 if r % 2 == 0 else -1]:
+            d = work / "ab-ix"
+            shutil.rmtree(d, ignore_errors=True)
+            t = time.perf_counter()
+            run_ingest([str(work / "ab-docs")], str(d), progress=False, out=devnull, err=devnull, parser=parser,
+                       backend="tantivy", jobs=jobs)
+            times[name].append(time.perf_counter() - t)
+    w, o = statistics.median(times["workers"]), statistics.median(times["one process"])
+    print(f"\n== --jobs {default_jobs(len(paths))} against --jobs 1, tantivy, {len(paths)} documents, "
+          f"{rounds} alternated rounds (median): {w:.1f} s against {o:.1f} s → {o / w:.2f}x "
+          f"(runs: {', '.join(f'{a:.0f}/{b:.0f}' for a, b in zip(times['workers'], times['one process']))} s)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--docs", type=int, default=1000, help="generated documents for the ingest check")
@@ -174,6 +196,8 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=50, help="queries per type")
     ap.add_argument("--backends", default="whoosh,tantivy", help="backends for the scale part")
     ap.add_argument("--skip-ingest", action="store_true")
+    ap.add_argument("--jobs-ab", type=int, default=0, metavar="DOCS",
+                    help="also time worker processes against one process on DOCS documents, alternated")
     ap.add_argument("--skip-scale", action="store_true")
     ap.add_argument("--keep", help="keep files and indexes in this directory")
     a = ap.parse_args()
@@ -201,6 +225,8 @@ def main() -> None:
             scale(docs, n, a.queries, work, bool(a.keep), tuple(a.backends.split(",")))
     if not a.skip_ingest:
         ingest_check(a.docs, work, parser, max(10, a.queries // 2))
+    if a.jobs_ab:
+        jobs_ab(a.jobs_ab, 4, work, parser)
     if not a.keep:
         shutil.rmtree(work, ignore_errors=True)
 
