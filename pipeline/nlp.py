@@ -34,7 +34,7 @@ class SegmenterTokenizer:
         from jixiao.pipeline.segment import fold_width
 
         folded = fold_width(text)  # same length; offsets index ``text``
-        words = [text[s:e] for _, s, e in self.segmenter.tokenizer.tokenize(folded, HMM=True)]
+        words = [text[s:e] for _, s, e in self.segmenter.raw_tokenize(folded)]
         return Doc(self.vocab, words=words, spaces=[False] * len(words))
 
 
