@@ -125,7 +125,7 @@ def run_suggest(name: str, *, value: str | None = None, top: int = 3, fmt: str =
     import sys
 
     from jixiao.errors import QueryError
-    from jixiao.models.classifier import labelled, load_model
+    from jixiao.models.predict import labelled, resolve_model
     from jixiao.output import dumps
     from jixiao.pipeline.taxonomy import load_taxonomy
 
@@ -134,14 +134,16 @@ def run_suggest(name: str, *, value: str | None = None, top: int = 3, fmt: str =
         raise QueryError("suggest needs an indicator name, e.g. `jixiao suggest 培训人次`")
     tax = load_taxonomy()
     version = taxonomy or tax.default_version
-    pred = load_model(model_path).predict_categories([{"level3": name, "value": value}], top=12, min_p=0.0)[0]
+    model, which = resolve_model(model_path, index_dir)
+    pred = model.predict_categories([{"level3": name, "value": value}], top=12, min_p=0.0)[0]
     res = labelled(pred, tax, version, name)  # pooled per printed label (cz2021 merges some ids)
     cats = [{"level1": res["level1"], "level2": res["level2"], "p": round(res["confidence"], 3)}]
     cats += [{"level1": a["level1"], "level2": a["level2"], "p": round(a["p"], 3)} for a in res["alternatives"]]
     cats = cats[:max(1, top)]
     similar, hint = find_similar(name, index_dir)
     result = {"name": name, "value": value, "taxonomy": version, "categories": cats,
-              "similar": [{k: v for k, v in s.items() if k != "line"} for s in similar], "hint": hint}
+              "similar": [{k: v for k, v in s.items() if k != "line"} for s in similar], "hint": hint,
+              "model": which}
     if fmt == "json":
         out.write(dumps(result) + "\n")
         return result

@@ -7,7 +7,8 @@ Row sources (``source`` field of ``models/data/training.jsonl``):
 - ``seed`` / ``dev:<file>``: rows of the development gold whose table states a category.
 
 ``python -m jixiao.models.train --bundled`` rebuilds ``training.jsonl`` (when ../shared is
-present) and the bundled ``default.skops`` from it, reproducibly.
+present) and the bundled ``default.npz`` (exported for prediction without scikit-learn) from it,
+reproducibly.
 """
 
 from __future__ import annotations
@@ -198,14 +199,42 @@ def fit_model(rows: list[dict], **params):
     return IndicatorClassifier(**params).fit(X, y, sample_weight=w)
 
 
-def run_train(paths: list[str], out_path: str, *, include_bundled: bool = True, out=None, err=None) -> dict:
-    """``jixiao train``: fit on documents' labeled rows (+ bundled rows) and save a stamped model."""
+def index_rows(index_dir: str) -> tuple[list[dict], int]:
+    """Labeled rows of every document in the index (their stated categories), and the document count."""
+    from jixiao.index.store import open_store
+
+    store = open_store(index_dir)
+    try:
+        docs = store.documents()
+    finally:
+        store.close()
+    rows: list[dict] = []
+    for doc in docs:
+        rows += list(_rows_of_document(doc, f"index:{doc.source.path}"))
+    return rows, len(docs)
+
+
+def run_train(paths: list[str], out_path: str, *, include_bundled: bool = True, index_dir: str | None = None,
+              out=None, err=None) -> dict:
+    """``jixiao train``: fit on documents' labeled rows (+ bundled rows) and save a stamped model.
+
+    ``index_dir``: also learn from every document in that index (``jixiao train --from-index``).
+    """
     from jixiao.models.persist import save_file
 
     out = out or sys.stdout
     doc_rows, nfiles, failures = document_rows(paths, err=err)
     if paths and not nfiles and not failures:  # like parse/ingest: PATHS that hold no document are a mistake
         raise ReadError(f"没有可训练的文件 no .txt/.docx/.xlsx/.pdf/.jsonl files found in {' '.join(map(str, paths))}")
+    if index_dir is not None:
+        if not os.path.isdir(index_dir):
+            raise ModelError(f"没有索引 no index at {index_dir}: run `jixiao ingest PATH...` first")
+        irows, ndocs = index_rows(index_dir)
+        if not irows:
+            raise ModelError(f"索引中没有带类别的指标 the {ndocs} document(s) in {index_dir} state no categories "
+                             "(their tables have no 一级/二级指标 columns)")
+        doc_rows += irows
+        nfiles += ndocs
     rows = list(doc_rows)
     if include_bundled:
         rows += bundled_rows()
@@ -216,6 +245,8 @@ def run_train(paths: list[str], out_path: str, *, include_bundled: bool = True, 
     counts = Counter(r["id"] for r in rows)
     meta = {"rows": len(rows), "document_rows": len(doc_rows), "files": nfiles,
             "bundled": include_bundled, "per_category": dict(sorted(counts.items()))}
+    if index_dir is not None:
+        meta["index"] = os.path.abspath(index_dir)
     save_file(model, out_path, meta=meta)
     from jixiao.pipeline.taxonomy import load_taxonomy
 
@@ -236,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
 
     ap = argparse.ArgumentParser(prog="python -m jixiao.models.train", description=main.__doc__)
-    ap.add_argument("--bundled", action="store_true", help="rebuild models/data/{training.jsonl,default.skops}")
+    ap.add_argument("--bundled", action="store_true", help="rebuild models/data/{training.jsonl,default.npz}")
     ap.add_argument("--shared", default=None, help="the ../shared folder with the development gold")
     args = ap.parse_args(argv)
     if not args.bundled:
@@ -252,7 +283,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{shared} not found: training from the existing training.jsonl ({len(rows)} rows)")
     model = fit_model(rows)
     counts = Counter(r["source"].split(":")[0] for r in rows)
-    path = save_file(model, data_dir() / "default.skops",
+    path = save_file(model, data_dir() / "default.npz",
                      meta={"rows": len(rows), "sources": dict(sorted(counts.items()))})
     print(f"wrote {path} ({os.path.getsize(path) / 1024:.0f} KiB)")
     return 0

@@ -93,7 +93,7 @@ class CategoryComponent:
         if not spans:
             return doc
         if self._model is None:
-            from jixiao.models.classifier import load_model
+            from jixiao.models.predict import load_model
 
             self._model = load_model(self.model_path)
         tax = load_taxonomy()
