@@ -81,7 +81,16 @@ def _texts():
 
 @pytest.fixture(scope="module")
 def both():
-    return Segmenter(backend="rjieba"), Segmenter(backend="jieba")
+    return Segmenter(backend="rjieba", small_texts=0), Segmenter(backend="jieba")
+
+
+@pytest.fixture(scope="module")
+def per_text():
+    """rjieba over per-text vocabularies only (the whole dictionary is never built)."""
+    seg = Segmenter(backend="rjieba", small_texts=10**9)
+    seg.SHORT = 10**6
+    yield seg
+    assert seg._full is None
 
 
 def _same_tokens(texts, fast, ref):
@@ -100,6 +109,23 @@ def test_rjieba_gives_jiebas_tokens_on_the_seed_and_training_rows(both):
     fast, ref = both
     assert fast.backend == "rjieba" and ref.backend == "jieba"
     _same_tokens(_texts(), fast, ref)
+
+
+def test_per_text_vocabulary_gives_jiebas_tokens(per_text, both):
+    assert per_text._query_vocab() is not None
+    _same_tokens(_texts()[::3], per_text, both[1])
+
+
+def test_per_text_vocabulary_is_given_up_for_long_texts_and_after_many(per_text):
+    seg = Segmenter(backend="rjieba", small_texts=2)
+    seg.cut("应急演练")
+    seg.cut("培训人次")
+    assert seg._full is None
+    seg.cut("满意度")
+    assert seg._full is not None
+    seg = Segmenter(backend="rjieba")
+    seg.cut("应急演练" * 100)
+    assert seg._full is not None
 
 
 def test_rjieba_gives_jiebas_tokens_on_the_dev_gold(both):
