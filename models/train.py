@@ -4,7 +4,8 @@ Row sources (``source`` field of ``models/data/training.jsonl``):
 
 - ``curated``: names and typical values written for jixiao (``models/data/curated.tsv``);
 - ``taxonomy``: the taxonomy's examples;
-- ``seed`` / ``dev:<file>``: rows of the development gold whose table states a category.
+- ``seed`` / ``dev:<file>``: rows of the development gold whose table states a category;
+- ``harvest:<source>``: real rows from public repositories (``corpus/train/harvest.jsonl``).
 
 ``python -m jixiao.models.train --bundled`` rebuilds ``training.jsonl`` (when ../shared is
 present) and the bundled ``default.npz`` (exported for prediction without scikit-learn) from it,
@@ -92,9 +93,29 @@ def gold_rows(shared: Path) -> list[dict]:
     return rows
 
 
+def harvest_rows(shared: Path) -> list[dict]:
+    """Real rows of ``corpus/train/harvest.jsonl`` under their stated categories, the older evaluation
+    framework mapped onto today's (产出数量 → 数量指标, 环境效益 → 生态效益指标 …, by the taxonomy's
+    synonyms); 预算管理/财务管理 process rows and rows without a second level are left out."""
+    path = shared / "corpus" / "train" / "harvest.jsonl"
+    if not path.exists():
+        return []
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        r = json.loads(line)
+        if r.get("level2") in ("预算管理", "财务管理") or r.get("level1") == "预算绩效":
+            continue
+        cid = stated_id(r.get("level2"), r.get("level1"))
+        if cid and r.get("name"):
+            rows.append({"level3": r["name"], "value": r.get("value"), "id": cid,
+                         "source": f"harvest:{r.get('source') or 'unknown'}"})
+    return rows
+
+
 def build_training_file(shared: Path | None, path: Path | None = None) -> list[dict]:
-    """Assemble training.jsonl from the curated list, the taxonomy and (if present) the gold."""
-    rows = curated_rows() + taxonomy_rows() + (gold_rows(shared) if shared else [])
+    """Assemble training.jsonl from the curated list, the taxonomy and (if present) the gold and
+    the harvested rows."""
+    rows = curated_rows() + taxonomy_rows() + (gold_rows(shared) + harvest_rows(shared) if shared else [])
     path = path or data_dir() / "training.jsonl"
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     return rows

@@ -9,7 +9,8 @@ segmenter, which uses jieba's global dictionary), followed by three components:
 - ``jixiao_categories``: ``span._.category`` on each target's clause, and ``doc.cats``.
 
 jixiao's own commands do not go through spaCy: its import alone costs about 0.8 s and the
-regex finder and the classifier work on raw strings, so the hot paths stay lean.
+regex finder and the classifier work on raw strings, so the hot paths stay lean. spaCy is an
+optional extra: ``pip install 'jixiao[spacy]'``.
 """
 
 from __future__ import annotations
@@ -112,7 +113,11 @@ class CategoryComponent:
 def make_nlp(*, segmenter=None, categories: bool = True, model_path: str | None = None,
              taxonomy: str | None = None) -> Any:
     """A ``spacy.blank("zh")`` pipeline with jixiao's tokenizer and components (no model download)."""
-    import spacy
+    try:
+        import spacy
+    except ImportError:
+        raise ImportError("jixiao's spaCy pipeline needs spaCy, an optional extra: "
+                          "pip install 'jixiao[spacy]'") from None
 
     _register()
     nlp = spacy.blank("zh")
