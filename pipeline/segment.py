@@ -109,92 +109,136 @@ def _jieba_split(tokens):
             yield w, s, e
 
 
-class QueryVocabulary:
-    """jieba's dictionary in SQLite (built once into the user's cache dir), for short texts.
+class JiebaDict:
+    """Look words up in jieba's own ``dict.txt`` without loading it: the file is sorted (bar a known
+    head and two misplaced lines), so a word is found by bisecting the memory-mapped file.
 
-    Building jieba's whole dictionary costs 0.15–0.8 s per process; a drafter's query or indicator
-    name needs only the dictionary words that occur in it. ``engine(text)`` returns an rjieba
-    instance holding exactly those words with their frequencies, plus one never-matching filler
-    word that brings the frequency total to the full dictionary's: jieba's route scores are
-    log(freq) − log(total), so the tokens are the full dictionary's (tested on every text we have).
+    Only the dict.txt of the pinned jieba release is used this way (checked by size); for any
+    other the caller falls back to loading the whole dictionary.
     """
 
-    FORMAT = 1
-    MAX_WORD = 16  # longer dictionary words do not exist in jieba's dict.txt (max is 16 characters)
-    FILLER = "\ue000"  # a private-use character: no text we segment contains it
+    SIZE = 5071852  # jieba 0.42.1
+    TOTAL = 60101967  # sum of all its frequencies (jieba's ``total``; a test recomputes it)
+    HEAD = 72  # the first lines (Latin-letter words) are out of order: read them into a dict
+    MISPLACED = frozenset({"吉林".encode(), "高富帅".encode()})  # out of order further down; read too
 
-    def __init__(self, db: Path, user_words, jieba_cls):
-        import sqlite3
+    def __init__(self, path: Path):
+        import mmap
 
-        self.con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-        self.total = int(self.con.execute("SELECT v FROM meta WHERE k = 'total'").fetchone()[0])
-        self.user = {w: (f, t) for w, f, t in user_words}
-        self.total += sum(f for f, _ in self.user.values())  # jieba adds a user word's freq to the total
-        self.Jieba = jieba_cls
-        self._freq: dict[str, int] = {}
+        with open(path, "rb") as f:
+            self.mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        self.head: dict[bytes, tuple[int, str | None]] = {}
+        pos = 0
+        for _ in range(self.HEAD):
+            e = self.mm.find(b"\n", pos)
+            self._keep(self.mm[pos:e])
+            pos = e + 1
+        self.start = pos
+        for w in self.MISPLACED:  # each sits on its own line somewhere in the sorted part
+            i = self.mm.find(b"\n" + w + b" ", self.start - 1)
+            if i >= 0:
+                self._keep(self.mm[i + 1:self.mm.find(b"\n", i + 1)])
+
+    def _keep(self, line: bytes) -> None:
+        parts = line.decode("utf-8").split()
+        self.head[parts[0].encode("utf-8")] = (int(parts[1]), parts[2] if len(parts) > 2 else None)
 
     @classmethod
-    def open(cls, user_words, jieba_cls) -> "QueryVocabulary | None":
-        """The vocabulary over jieba's dict.txt, building its database first if needed; None when
-        jieba's dictionary cannot be found or the cache cannot be written (callers use the full one)."""
+    def open(cls) -> "JiebaDict | None":
         import importlib.util
 
-        if any(f is None for _, f, _ in user_words):
-            return None  # a user word without a frequency: jieba derives it from the full dictionary
         spec = importlib.util.find_spec("jieba")
         if spec is None or not spec.submodule_search_locations:
             return None
-        src = Path(spec.submodule_search_locations[0]) / "dict.txt"
+        path = Path(spec.submodule_search_locations[0]) / "dict.txt"
         try:
-            st = src.stat()
-            db = cache_dir() / f"jieba-dict-v{cls.FORMAT}-{st.st_size}-{st.st_mtime_ns}.sqlite"
-            if not db.exists():
-                cls.build(src, db)
-            return cls(db, user_words, jieba_cls)
-        except Exception:  # noqa: BLE001 - any trouble with the cache: segment with the full dictionary
+            if path.stat().st_size != cls.SIZE:
+                return None
+            return cls(path)
+        except (OSError, ValueError, IndexError):
             return None
 
-    @classmethod
-    def build(cls, src: Path, db: Path) -> None:
-        import sqlite3
-        import tempfile
+    def _word_at(self, s: int) -> tuple[bytes, int]:
+        e = self.mm.find(b"\n", s)
+        e = len(self.mm) if e < 0 else e
+        sp = self.mm.find(b" ", s, e)
+        return self.mm[s:sp if sp >= 0 else e], e
 
-        db.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(suffix=".sqlite", dir=db.parent)
-        os.close(fd)
-        try:
-            con = sqlite3.connect(tmp)
-            con.execute("PRAGMA journal_mode = OFF")
-            con.execute("PRAGMA synchronous = OFF")
-            con.execute("CREATE TABLE w (word TEXT PRIMARY KEY, freq INTEGER, tag TEXT) WITHOUT ROWID")
-            con.execute("CREATE TABLE meta (k TEXT PRIMARY KEY, v)")
-            total = 0
-            rows = {}
-            with open(src, encoding="utf-8") as f:
-                for line in f:
-                    parts = line.split()
-                    if len(parts) >= 2:
-                        rows[parts[0]] = (int(parts[1]), parts[2] if len(parts) > 2 else None)
-                        total += int(parts[1])
-            con.executemany("INSERT INTO w VALUES (?, ?, ?)", ((w, f, t) for w, (f, t) in rows.items()))
-            con.execute("INSERT INTO meta VALUES ('total', ?)", (total,))
-            con.commit()
-            con.close()
-            os.replace(tmp, db)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+    def get(self, word: str) -> tuple[int, str | None] | None:
+        """(freq, tag) of ``word``, or None."""
+        key = word.encode("utf-8")
+        if key in self.head:
+            return self.head[key]
+        mm, lo, hi = self.mm, self.start, len(self.mm)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            s = mm.rfind(b"\n", lo, mid) + 1 or lo
+            s = max(s, lo)
+            w, e = self._word_at(s)
+            misplaced = w in self.MISPLACED
+            if misplaced:  # compare with the next line's word instead (it holds the misplaced one's slot)
+                w = self._word_at(e + 1)[0] if e + 1 < len(mm) else b"\xff"
+            if key == w and not misplaced:
+                parts = mm[s:e].decode("utf-8").split()
+                return int(parts[1]), (parts[2] if len(parts) > 2 else None)
+            if key < w:
+                hi = s
+            else:
+                lo = e + 1
+        return None
+
+
+class QueryVocabulary:
+    """An rjieba instance per short text, holding just the dictionary words that occur in it.
+
+    Building jieba's whole dictionary costs 0.15–0.8 s per process; a drafter's query or indicator
+    name needs only the dictionary words inside it (looked up in ``JiebaDict``). ``engine(text)``
+    adds those words with their frequencies, plus one never-matching filler word that brings the
+    frequency total to the full dictionary's: jieba's route scores are log(freq) − log(total), so
+    the tokens are the full dictionary's (tested on every text we have).
+    """
+
+    MAX_WORD = 16  # no word in jieba's dict.txt is longer
+    FILLER = "\ue000"  # a private-use character: no text we segment contains it
+
+    def __init__(self, words: JiebaDict, user_words, jieba_cls):
+        import threading
+
+        self.dict = words
+        self.user = {w: (f, t) for w, f, t in user_words}
+        self.total = words.TOTAL + sum(f for f, _ in self.user.values())  # jieba adds a user word's freq
+        self.Jieba = jieba_cls
+        self.lock = threading.Lock()  # a web server answers from worker threads; the cache is shared
+        self._freq: dict[str, tuple[int, str | None] | None] = {}
+
+    @classmethod
+    def open(cls, user_words, jieba_cls) -> "QueryVocabulary | None":
+        """None when jieba's dict.txt is not the expected one (callers use the full dictionary)."""
+        if any(f is None for _, f, _ in user_words):
+            return None  # a user word without a frequency: jieba derives it from the full dictionary
+        words = JiebaDict.open()
+        return cls(words, user_words, jieba_cls) if words else None
+
+    def lookup(self, word: str) -> tuple[int, str | None] | None:
+        if word in self.user:
+            return self.user[word]
+        hit = self._freq.get(word, False)
+        if hit is False:
+            with self.lock:
+                hit = self._freq[word] = self.dict.get(word)
+        return hit
 
     def words_in(self, text: str) -> dict[str, tuple[int, str | None]]:
         """Dictionary words (user words included) that occur in ``text``: word → (freq, tag)."""
         n = len(text)
-        subs = list({text[i:j] for i in range(n) for j in range(i + 1, min(n, i + self.MAX_WORD) + 1)})
-        found: dict[str, tuple[int, str | None]] = {}
-        for k in range(0, len(subs), 900):  # SQLite's parameter limit
-            chunk = subs[k:k + 900]
-            q = f"SELECT word, freq, tag FROM w WHERE word IN ({','.join('?' * len(chunk))})"
-            for w, f, t in self.con.execute(q, chunk):
-                found[w] = (f, t)
+        found = {}
+        for i in range(n):
+            for j in range(i + 1, min(n, i + self.MAX_WORD) + 1):
+                w = text[i:j]
+                if w not in found:
+                    hit = self.lookup(w)
+                    if hit is not None:
+                        found[w] = hit
         for w, (f, t) in self.user.items():
             if w in text:
                 found[w] = (f, t)
@@ -209,13 +253,8 @@ class QueryVocabulary:
         return jb
 
     def has_word(self, word: str) -> bool:
-        if word in self.user:
-            return self.user[word][0] > 0
-        f = self._freq.get(word)
-        if f is None:
-            row = self.con.execute("SELECT freq FROM w WHERE word = ?", (word,)).fetchone()
-            f = self._freq[word] = row[0] if row else 0
-        return f > 0
+        hit = self.lookup(word)
+        return bool(hit and hit[0] > 0)
 
 
 class Segmenter:

@@ -144,3 +144,39 @@ def test_default_segmenter_is_the_fast_one():
     from jixiao.pipeline.segment import default_segmenter
 
     assert default_segmenter().backend == "rjieba"
+
+
+def test_per_text_vocabulary_answers_from_worker_threads():
+    """A web server calls the segmenter from its thread pool (sqlite connections are per-thread by default)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    seg = Segmenter(backend="rjieba")
+    names = ["应急演练次数", "培训人次", "服务对象满意度", "验收合格率"] * 5
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(seg.cut, names))
+    assert seg._full is None
+    assert got == [Segmenter(backend="rjieba", small_texts=0).cut(n) for n in names]
+
+
+def test_jieba_dict_lookups_match_the_file_and_its_total():
+    """Every word of jieba's dict.txt is found by bisection with its frequency and tag (the file's
+    few out-of-order lines are handled), words not in it are not, and TOTAL is jieba's total."""
+    import importlib.util
+    from pathlib import Path
+
+    from jixiao.pipeline.segment import JiebaDict
+
+    d = JiebaDict.open()
+    assert d is not None
+    path = Path(importlib.util.find_spec("jieba").submodule_search_locations[0]) / "dict.txt"
+    ref, total = {}, 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        ref[parts[0]] = (int(parts[1]), parts[2] if len(parts) > 2 else None)
+        total += int(parts[1])
+    assert total == JiebaDict.TOTAL
+    words = list(ref)
+    sample = words[:80] + words[80::7] + ["吉林", "高富帅"]  # the head, every 7th word, the misplaced
+    assert all(d.get(w) == ref[w] for w in sample)
+    for w in ("应急演练次数", "绩效目标表", "zzz", "吉林省", "高富", "\ue000", "一一一一一"):
+        assert d.get(w) == ref.get(w)
