@@ -262,21 +262,21 @@ class Segmenter:
 
     Two backends give the same tokens (tested on the seed, the dev gold and the training rows):
     ``rjieba`` (jieba-rs; default when installed) and ``jieba`` (the reference; ~0.8 s to load its
-    dictionary). Neither touches a global dictionary. With rjieba, the first ``SMALL_TEXTS`` short
-    texts are segmented over just the dictionary words they contain (``QueryVocabulary``: a query
-    or a name answers in milliseconds); after that, or for a long text, the whole dictionary is
-    built once (~0.15 s) and used from then on.
+    dictionary). Neither touches a global dictionary. With rjieba, short texts are segmented over
+    just the dictionary words they contain (``QueryVocabulary``: a query or a name answers in
+    milliseconds) until ``SMALL_CHARS`` characters have gone that way (the lookups cost about as
+    much per character as the whole dictionary costs per thousand); then, or for a longer text, the
+    whole dictionary is built once (~0.15 s) and used from then on.
 
     Args:
         user_dict (Path | None): extra words, one per line (``word [freq] [tag]``); default bundled.
         backend (str | None): ``"rjieba"``, ``"jieba"`` or None (rjieba when importable).
-        small_texts (int): how many short texts may use the per-text vocabulary (0: never).
+        small_chars (int): how many characters may go through per-text vocabularies (0: never).
     """
 
-    SMALL_TEXTS = 200
-    SHORT = 200  # characters
+    SMALL_CHARS = 400
 
-    def __init__(self, user_dict: Path | None = None, backend: str | None = None, small_texts: int | None = None):
+    def __init__(self, user_dict: Path | None = None, backend: str | None = None, small_chars: int | None = None):
         self.user_dict = Path(user_dict) if user_dict else user_dict_path()
         self._words = read_user_dict(self.user_dict) if self.user_dict.exists() else []
         self._full = None
@@ -289,7 +289,7 @@ class Segmenter:
                     raise
             else:
                 self.backend = "rjieba"
-                self._small_left = self.SMALL_TEXTS if small_texts is None else small_texts
+                self._small_left = self.SMALL_CHARS if small_chars is None else small_chars
                 return
         self.backend, self._small_left = "jieba", 0
         self._full = self._jieba_tokenizer(self._words)
@@ -311,10 +311,10 @@ class Segmenter:
 
     def _engine(self, text: str):
         """The tokenizer for ``text``: a per-text vocabulary while short texts are few, else the full one."""
-        if self._full is None and self._small_left > 0 and len(text) <= self.SHORT and QueryVocabulary.FILLER not in text:
+        if self._full is None and len(text) <= self._small_left and QueryVocabulary.FILLER not in text:
             vocab = self._query_vocab()
             if vocab is not None:
-                self._small_left -= 1
+                self._small_left -= len(text)
                 return vocab.engine(text)
         return self.tokenizer
 

@@ -81,14 +81,13 @@ def _texts():
 
 @pytest.fixture(scope="module")
 def both():
-    return Segmenter(backend="rjieba", small_texts=0), Segmenter(backend="jieba")
+    return Segmenter(backend="rjieba", small_chars=0), Segmenter(backend="jieba")
 
 
 @pytest.fixture(scope="module")
 def per_text():
     """rjieba over per-text vocabularies only (the whole dictionary is never built)."""
-    seg = Segmenter(backend="rjieba", small_texts=10**9)
-    seg.SHORT = 10**6
+    seg = Segmenter(backend="rjieba", small_chars=10**9)
     yield seg
     assert seg._full is None
 
@@ -117,7 +116,7 @@ def test_per_text_vocabulary_gives_jiebas_tokens(per_text, both):
 
 
 def test_per_text_vocabulary_is_given_up_for_long_texts_and_after_many(per_text):
-    seg = Segmenter(backend="rjieba", small_texts=2)
+    seg = Segmenter(backend="rjieba", small_chars=8)
     seg.cut("应急演练")
     seg.cut("培训人次")
     assert seg._full is None
@@ -155,7 +154,7 @@ def test_per_text_vocabulary_answers_from_worker_threads():
     with ThreadPoolExecutor(4) as pool:
         got = list(pool.map(seg.cut, names))
     assert seg._full is None
-    assert got == [Segmenter(backend="rjieba", small_texts=0).cut(n) for n in names]
+    assert got == [Segmenter(backend="rjieba", small_chars=0).cut(n) for n in names]
 
 
 def test_jieba_dict_lookups_match_the_file_and_its_total():
