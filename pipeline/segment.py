@@ -134,6 +134,7 @@ class JiebaDict:
             self._keep(self.mm[pos:e])
             pos = e + 1
         self.start = pos
+        self._head_prefixes: set[bytes] | None = None
         for w in self.MISPLACED:  # each sits on its own line somewhere in the sorted part
             i = self.mm.find(b"\n" + w + b" ", self.start - 1)
             if i >= 0:
@@ -166,9 +167,14 @@ class JiebaDict:
 
     def get(self, word: str) -> tuple[int, str | None] | None:
         """(freq, tag) of ``word``, or None."""
+        return self.probe(word)[0]
+
+    def probe(self, word: str) -> tuple[tuple[int, str | None] | None, bool]:
+        """((freq, tag) or None, whether some dictionary word starts with ``word``)."""
         key = word.encode("utf-8")
-        if key in self.head:
-            return self.head[key]
+        if self._head_prefixes is None:
+            self._head_prefixes = {k[:i] for k in self.head for i in range(1, len(k) + 1)}
+        head_hit = self.head.get(key)
         mm, lo, hi = self.mm, self.start, len(self.mm)
         while lo < hi:
             mid = (lo + hi) // 2
@@ -180,12 +186,23 @@ class JiebaDict:
                 w = self._word_at(e + 1)[0] if e + 1 < len(mm) else b"\xff"
             if key == w and not misplaced:
                 parts = mm[s:e].decode("utf-8").split()
-                return int(parts[1]), (parts[2] if len(parts) > 2 else None)
+                return head_hit or (int(parts[1]), (parts[2] if len(parts) > 2 else None)), True
             if key < w:
                 hi = s
             else:
                 lo = e + 1
-        return None
+        # lo is where ``key`` would go: the words from there on are the ones above it
+        prefix = key in self._head_prefixes
+        pos = lo
+        for _ in range(2):  # the next word, or the one after a misplaced line
+            if prefix or pos >= len(mm):
+                break
+            w, e = self._word_at(pos)
+            prefix = w.startswith(key)
+            if w not in self.MISPLACED:
+                break
+            pos = e + 1
+        return head_hit, prefix
 
 
 class QueryVocabulary:
@@ -209,7 +226,8 @@ class QueryVocabulary:
         self.total = words.TOTAL + sum(f for f, _ in self.user.values())  # jieba adds a user word's freq
         self.Jieba = jieba_cls
         self.lock = threading.Lock()  # a web server answers from worker threads; the cache is shared
-        self._freq: dict[str, tuple[int, str | None] | None] = {}
+        self._seen: dict[str, tuple] = {}
+        self._user_prefixes = {w[:i] for w in self.user for i in range(1, len(w) + 1)}
 
     @classmethod
     def open(cls, user_words, jieba_cls) -> "QueryVocabulary | None":
@@ -219,14 +237,20 @@ class QueryVocabulary:
         words = JiebaDict.open()
         return cls(words, user_words, jieba_cls) if words else None
 
-    def lookup(self, word: str) -> tuple[int, str | None] | None:
-        if word in self.user:
-            return self.user[word]
-        hit = self._freq.get(word, False)
-        if hit is False:
+    def probe(self, word: str) -> tuple[tuple[int, str | None] | None, bool]:
+        """((freq, tag) or None, whether a longer word may start with ``word``); user words included."""
+        hit = self._seen.get(word)
+        if hit is None:
             with self.lock:
-                hit = self._freq[word] = self.dict.get(word)
-        return hit
+                hit = self._seen[word] = self.dict.probe(word)
+        if word in self.user:
+            return self.user[word], True
+        if hit[1] or not self._user_prefixes or word not in self._user_prefixes:
+            return hit
+        return hit[0], True
+
+    def lookup(self, word: str) -> tuple[int, str | None] | None:
+        return self.probe(word)[0]
 
     def words_in(self, text: str) -> dict[str, tuple[int, str | None]]:
         """Dictionary words (user words included) that occur in ``text``: word → (freq, tag)."""
@@ -235,13 +259,11 @@ class QueryVocabulary:
         for i in range(n):
             for j in range(i + 1, min(n, i + self.MAX_WORD) + 1):
                 w = text[i:j]
-                if w not in found:
-                    hit = self.lookup(w)
-                    if hit is not None:
-                        found[w] = hit
-        for w, (f, t) in self.user.items():
-            if w in text:
-                found[w] = (f, t)
+                hit, longer = self.probe(w)
+                if hit is not None:
+                    found[w] = hit
+                if not longer:  # no dictionary word starts with w: none with w + more characters
+                    break
         return found
 
     def engine(self, text: str):

@@ -179,3 +179,7 @@ def test_jieba_dict_lookups_match_the_file_and_its_total():
     assert all(d.get(w) == ref[w] for w in sample)
     for w in ("应急演练次数", "绩效目标表", "zzz", "吉林省", "高富", "\ue000", "一一一一一"):
         assert d.get(w) == ref.get(w)
+    # every prefix of a word is reported as one (the per-text vocabulary stops extending at a non-prefix)
+    for w in sample[::5]:
+        assert all(d.probe(w[:i])[1] for i in range(1, len(w) + 1)), w
+    assert d.probe("应急演")[1] is (any(x.startswith("应急演") for x in ref))
