@@ -275,3 +275,13 @@ def test_a_worker_that_dies_fails_its_file_and_the_batch_goes_on(tmp_path):
     assert "新增 added 5" in out.getvalue() and "失败 failed 1" in out.getvalue()
     with open_store(str(tmp_path / "ix")) as st:
         assert sorted(h["value"] for h in st.search("应急演练次数").hits) == ["1次", "2次", "4次", "5次", "6次"]
+
+
+def test_search_on_a_tantivy_index_imports_no_heavy_library(tmp_path):
+    from tests.test_startup import HEAVY, _modules_after
+
+    index = tmp_path / "ix"
+    assert run("ingest", SEED, "--index", index, "-q", "--backend", "tantivy").exit_code == 0
+    mods, out = _modules_after(["search", "演练", "--index", str(index)], tmp_path)
+    assert "演练" in out and "tantivy" in mods
+    assert not [m for m in HEAVY if m in mods]
