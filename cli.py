@@ -464,6 +464,57 @@ def compare(department, year_from, year_to, index_dir, fmt, out_path):
                 out=sys.stdout)
 
 
+# ---------------------------------------------------------------- check / serve (the drafting uses)
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="输出格式 output format (json: one object for one file, an array for several).")
+@index_option
+@handle_errors
+def check(paths, fmt, index_dir):
+    """审核草稿 Review a draft 绩效目标表 before it is filed.
+
+    Every row gets its category (stated or suggested), its normalized value and findings:
+    unmeasurable rates and counts, numbers without units, categories that contradict the
+    name, duplicates, missing 满意度指标 (and, in the 2021 framework, 成本指标) blocks,
+    deadlines outside the budget year and, with an index, values far from past years.
+    The exit status is 1 when any finding is an error.
+
+    \b
+    Example:
+      jixiao check draft.xlsx
+      jixiao check corpus/samples/chengde_2021_yingji.txt --format json
+    """
+    from jixiao.apps.check import run_check
+
+    if not run_check(list(paths), fmt=fmt, index_dir=resolve_index(index_dir), out=sys.stdout, err=sys.stderr):
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="监听地址 address to listen on (only this computer by default).")
+@click.option("--port", default=8000, type=click.IntRange(0, 65535), show_default=True, help="端口 port.")
+@index_option
+@handle_errors
+def serve(host, port, index_dir):
+    """本地工作台 A local web workbench for drafting, search and comparison.
+
+    Drafting page: categories, typical past values and similar indicators as you type; paste
+    a table from Excel (or upload .docx/.xlsx) to see check's findings row by row and download
+    the reviewed table. Also a search page and the compare report. Stop with Ctrl-C.
+
+    \b
+    Example:
+      jixiao serve                 # then open http://127.0.0.1:8000/
+      jixiao serve --port 8080 --index ~/jixiao-index
+    """
+    from jixiao.apps.web import run_server
+
+    run_server(host=host, port=port, index_dir=resolve_index(index_dir))
+
+
 for _command in [cli, *cli.commands.values()]:
     _command.context_class = Context  # bilingual help wraps inside the terminal
 
