@@ -12,6 +12,7 @@ temporary directory that is removed after parsing. Pages build every piece of do
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import os
 import shutil
@@ -23,7 +24,8 @@ from importlib import resources
 from typing import Any
 
 MAX_UPLOAD = 20 * 1024 * 1024  # a 绩效目标表 is kilobytes to a few MB
-REOPEN_CHECK_S = 1.0  # how often the index directory is looked at for a newer ingest
+REOPEN_CHECK_S = 1.0
+ANSWERS_KEPT = 512  # suggest answers remembered per server  # how often the index directory is looked at for a newer ingest
 SUFFIXES = (".txt", ".csv", ".docx", ".xlsx", ".xlsm", ".pdf", ".html", ".htm", ".doc", ".xls")
 CONTENT_TYPES = {
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
@@ -93,6 +95,7 @@ class Workbench:
         self._store = None
         self._signature = None
         self._checked = 0.0
+        self._answers: collections.OrderedDict = collections.OrderedDict()  # (name, value, index) → suggest
         self.lock = threading.RLock()
 
     # ------------------------------------------------------------ loading
@@ -124,6 +127,7 @@ class Workbench:
         if self._store is not None:
             self._store.close()
             self._store = None
+        self._answers.clear()
         from jixiao.apps.check import open_index
 
         self._store, _ = open_index(self.index_dir)
@@ -143,10 +147,24 @@ class Workbench:
     # ------------------------------------------------------------ the uses
 
     def suggest(self, name: str, value: str | None = None) -> dict[str, Any]:
+        """``suggest --format json`` for ``name``; answers are kept for the index they came from (a
+        drafter deleting a character asks for the previous name again)."""
+        import copy
+
         from jixiao.models.suggest import suggest_result
 
         with self.lock:
-            return suggest_result(name, value=value or None, top=4, store=self.store(), model=self.model)
+            store = self.store()
+            key = (name, value or None, self._signature)
+            hit = self._answers.get(key)
+            if hit is None:
+                hit = suggest_result(name, value=value or None, top=4, store=store, model=self.model)
+                self._answers[key] = hit
+                if len(self._answers) > ANSWERS_KEPT:
+                    self._answers.popitem(last=False)
+            else:
+                self._answers.move_to_end(key)
+            return copy.deepcopy(hit)
 
     def search(self, query: str, *, limit: int = 20, **filters) -> dict[str, Any]:
         from jixiao.errors import IndexError_

@@ -618,8 +618,7 @@ class WhooshStore:
         words = list(dict.fromkeys(t for t, *_ in iter_terms(name, index=True)))
         if not words:
             return []
-        # Require, not And with a ConstantScoreQuery: that wrapper lists every indicator id (O(index)) per call
-        q = Q.Require(Q.Or([Q.Term("text", w) for w in words]), Q.Term("kind", "indicator"))
+        q = Q.And([Q.Or([Q.Term("text", w) for w in words]), Q.ConstantScoreQuery(Q.Term("kind", "indicator"), 0.0)])
         res = self._get_searcher().search(q, limit=limit)
         out = []
         for h in res:

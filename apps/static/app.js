@@ -151,7 +151,7 @@ function initCheck() {
 
   document.getElementById("check-paste").addEventListener("click", () => {
     if (!paste.value.trim()) { status.textContent = "先粘贴表格 paste a table first"; return; }
-    review(paste.value, "text/plain; charset=utf-8", null);
+    review(paste.value, "text/plain; charset=utf-8", "粘贴的表.txt");
   });
   upload.addEventListener("change", async () => {
     const f = upload.files[0];
@@ -195,13 +195,18 @@ function renderReview(data) {
   }
   const body = clear(document.querySelector("#rows tbody"));
   const rank = { error: 0, warning: 1, info: 2 };
+  let project;
   for (const r of data.rows) {
+    if (r.project !== project) {  // one heading row per project instead of its name on every row
+      project = r.project;
+      body.append(el("tr", { class: "proj" }, el("td", { colspan: "6", text: project || "（无名项目）" })));
+    }
     const fs = [...r.findings].sort((a, b) => rank[a.severity] - rank[b.severity]);
     const worst = fs.length ? fs[0].severity : "";
     const cat2 = el("td", { text: r.level2 || "" });
     if (r.category_source === "model") cat2.append(el("span", { class: "tag", title: "模型建议 suggested", text: `模型 ${Math.round((r.confidence || 0) * 100)}%` }));
     body.append(el("tr", { class: worst },
-      el("td", { text: r.project || "" }), el("td", { text: r.level1 || "" }), cat2,
+      el("td", { text: r.level1 || "" }), cat2,
       el("td", { text: r.level3 }), el("td", { class: "num", text: r.value || "" }), el("td", { class: "num", text: r.normalized || "" }),
       el("td", {}, fs.length ? el("ul", { class: "findings" }, ...fs.map(findingItem)) : el("span", { class: "muted", text: "✓" }))));
   }
