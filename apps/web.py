@@ -429,24 +429,44 @@ def create_app(index_dir: str | None, *, model_path: str | None = None, allowed_
     return app
 
 
-def run_server(*, host: str = "127.0.0.1", port: int = 8000, index_dir: str | None = None) -> None:
-    """``jixiao serve``: load once, print the address, serve until Ctrl-C."""
-    import uvicorn
+def listen(host: str, port: int):
+    """A bound socket for the server, so that a port in use fails at once with one clear line."""
+    import socket
 
     from jixiao.errors import JixiaoError
 
-    loopback = host in ("127.0.0.1", "localhost", "::1")
-    bench = Workbench(index_dir)
-    bench.warm()
-    hosts = None if loopback else ["*"]
-    app = create_app(index_dir, allowed_hosts=hosts, workbench=bench)
-    shown = f"[{host}]" if ":" in host else host
-    print(f"jixiao 工作台 workbench: http://{shown}:{port}/   (索引 index: {index_dir}; Ctrl-C 停止 to stop)",
-          file=sys.stderr, flush=True)
-    if not loopback:
-        print("注意 Note: listening beyond this computer; anyone who can reach it can read the index",
-              file=sys.stderr)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+        sock.bind((host, port))
     except OSError as e:
-        raise JixiaoError(f"cannot listen on {host}:{port}: {e.strerror or e}") from None
+        sock.close()
+        raise JixiaoError(f"无法监听 cannot listen on {host}:{port}: {e.strerror or e}; choose another --port") from None
+    return sock
+
+
+def run_server(*, host: str = "127.0.0.1", port: int = 8000, index_dir: str | None = None) -> None:
+    """``jixiao serve``: bind, load once, print the address, serve until Ctrl-C."""
+    import uvicorn
+
+    loopback = host in ("127.0.0.1", "localhost", "::1")
+    sock = listen(host, port)
+    try:
+        bench = Workbench(index_dir)
+        bench.warm()
+        app = create_app(index_dir, allowed_hosts=None if loopback else ["*"], workbench=bench)
+        shown = f"[{host}]" if ":" in host else host
+        print(f"jixiao 工作台 workbench: http://{shown}:{sock.getsockname()[1]}/   "
+              f"(索引 index: {index_dir}; Ctrl-C 停止 to stop)", file=sys.stderr, flush=True)
+        if not loopback:
+            print("注意 Note: listening beyond this computer; anyone who can reach it can read the index",
+                  file=sys.stderr)
+        server = uvicorn.Server(uvicorn.Config(app, log_level="warning", server_header=False))
+        try:
+            server.run(sockets=[sock])
+        except KeyboardInterrupt:  # Ctrl-C is how a server is meant to stop: uvicorn re-raises it after shutdown
+            pass
+        print("已停止 stopped", file=sys.stderr)
+    finally:
+        sock.close()

@@ -199,3 +199,18 @@ def test_no_index_yet(tmp_path):
 ])
 def test_sniff_suffix(data, ctype, name, suffix):
     assert sniff_suffix(data, ctype, name) == suffix
+
+
+def test_serve_on_a_port_in_use_is_one_clear_error(tmp_path):
+    import socket
+
+    from click.testing import CliRunner
+
+    from jixiao.cli import cli
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        res = CliRunner().invoke(cli, ["serve", "--port", str(port), "--index", str(tmp_path / "idx")])
+    assert res.exit_code == 1 and "cannot listen" in res.output and "Traceback" not in res.output
