@@ -61,3 +61,22 @@ def sample_index(tmp_path_factory) -> str:
     d = tmp_path_factory.mktemp("apps-index") / "idx"
     assert run_ingest([str(SAMPLE)], str(d), progress=False, out=io.StringIO(), err=io.StringIO())
     return str(d)
+
+
+def planted_docx() -> bytes:
+    """The planted draft as a Word table (a title paragraph, the project name, the indicator table)."""
+    import io
+
+    from docx import Document
+
+    d = Document()
+    d.add_paragraph(PLANTED_HEAD[0])
+    d.add_paragraph("项目名称：社区应急能力提升项目")
+    table = d.add_table(rows=0, cols=4)
+    for r in PLANTED_ROWS:
+        cells = table.add_row().cells
+        for c, v in zip(cells, r):
+            c.text = v
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()

@@ -14,7 +14,7 @@ from jixiao.apps.web import create_app, sniff_suffix
 
 if str(Path(__file__).parent) not in sys.path:  # --import-mode=importlib leaves tests/ off sys.path
     sys.path.insert(0, str(Path(__file__).parent))
-from apps_fixtures import PLANTED_TEXT, sample_index, write_planted_xlsx  # noqa: E402,F401
+from apps_fixtures import PLANTED_TEXT, planted_docx, sample_index, write_planted_xlsx  # noqa: E402,F401
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -112,6 +112,15 @@ def test_check_reviews_an_uploaded_xlsx(client, tmp_path):
     # the same bytes without a Content-Type are sniffed as .xlsx
     r2 = client.post("/api/check", content=body, headers={"content-type": "application/octet-stream"})
     assert r2.status_code == 200 and r2.json()["summary"] == data["summary"]
+
+
+def test_check_reviews_an_uploaded_docx_named_in_the_query(client):
+    r = client.post("/api/check?name=草稿.docx", content=planted_docx(), headers={"content-type": "application/octet-stream"})
+    assert r.status_code == 200, r.text
+    data = r.json()
+    assert data["path"] == "草稿.docx" and data["summary"]["rows"] == 7
+    codes = {(f["level3"], f["code"]) for f in data["findings"]}
+    assert {("培训合格率", "C-UNMEASURABLE"), ("应急演练次数", "C-DUPLICATE"), (None, "C-NO-SATISFACTION")} <= codes
 
 
 def test_check_reviews_pasted_text_and_downloads_xlsx(client):
