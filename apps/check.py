@@ -26,6 +26,8 @@ SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 CONFLICT_P = 0.9  # model probability above which a stated category that differs is reported
 PAST_PCT_POINTS = 20.0  # a percentage this many points from the past median is far
 PAST_RATIO = 3.0  # a count or amount this many times larger or smaller than the past median is far
+EMPTY_TABLE_ROWS = 3  # this many empty values, half the table or more: one finding for the table
+SUSPECT_BELOW = 0.5  # contract §6: a row read with less confidence is suspect
 
 _RATE = re.compile(r"(?:率|比例|比率|占比|比重)$")
 _COUNT = re.compile(r"(?:数量|次数|人次|户次|个数|人数|户数|家数|场次|批次|件数|台数|套数|期数|项数|天数|册数|份数|数)$")
@@ -170,8 +172,9 @@ class Checker:
             if pairs else []
         for (project, ind), pred in zip(pairs, preds):
             review.rows.append(self._row(doc, project, ind, pred, version))
+        empties = self._mostly_empty(doc, review)
         review.findings = [f for r in review.rows for f in r.findings]
-        review.findings += self._tables(doc, review, version)
+        review.findings += empties + self._tables(doc, review, version)
         if not pairs:
             review.findings.append(Finding(
                 "error", "C-NO-ROWS", "没有读到指标行 no indicator rows were found (一级/二级/三级指标, 指标值)",
@@ -207,6 +210,15 @@ class Checker:
 
         self._check_category(add, ind, pred, l1, l2, source, conf, version)
         self._check_value(add, doc, name, target, l1, l2)
+        read = getattr(ind, "read_confidence", None)
+        if read is not None and read < SUSPECT_BELOW:
+            # the reader doubts the row was read as written: its problems may be ours, not the draft's
+            for f in row.findings:
+                if f.severity == "error":
+                    f.severity = "warning"
+            flags = ", ".join(getattr(ind, "flags", None) or [])
+            add("info", "C-SUSPECT-READ", f"这一行可能没有读对 the row may be misread (read_confidence {read:.2f}"
+                + (f"; {flags}" if flags else "") + ")", suggestion="对照原表核对这一行 check it against the file")
         return row
 
     def _check_category(self, add, ind: Indicator, pred: dict, l1, l2, source, conf, version) -> None:
@@ -350,13 +362,7 @@ class Checker:
 
     def _tables(self, doc: Document, review: Review, version: str) -> list[Finding]:
         out: list[Finding] = []
-        by_project: dict[int, list[RowReview]] = {}
-        k = 0
-        for pi, p in enumerate(doc.projects):
-            by_project[pi] = review.rows[k:k + len(p.indicators)]
-            k += len(p.indicators)
-        for pi, p in enumerate(doc.projects):
-            rows = by_project[pi]
+        for p, rows in self._project_rows(doc, review):
             if not rows:
                 continue
             out += self._duplicates(p, rows)
@@ -379,6 +385,27 @@ class Checker:
             out.append(Finding("info", "C-FRAMEWORK",
                                f"{doc.year}年的表按财预〔2021〕101号框架：一级指标含成本指标 the 2021 framework applies",
                                None, None, None, "把成本指标列为一级指标（经济成本/社会成本/生态环境成本）"))
+        return out
+
+    def _project_rows(self, doc: Document, review: Review) -> list[tuple[Project, list[RowReview]]]:
+        out, k = [], 0
+        for p in doc.projects:
+            out.append((p, review.rows[k:k + len(p.indicators)]))
+            k += len(p.indicators)
+        return out
+
+    def _mostly_empty(self, doc: Document, review: Review) -> list[Finding]:
+        """A table whose values are mostly empty was filled in elsewhere or not read right: one finding
+        for the table instead of an error on every row."""
+        out = []
+        for p, rows in self._project_rows(doc, review):
+            empty = [r for r in rows if any(f.code == "C-EMPTY" for f in r.findings)]
+            if len(empty) >= EMPTY_TABLE_ROWS and len(empty) * 2 >= len(rows):
+                for r in empty:
+                    r.findings = [f for f in r.findings if f.code != "C-EMPTY"]
+                out.append(Finding("warning", "C-EMPTY-VALUES",
+                                   f"{len(empty)}/{len(rows)} 行指标值为空 most target values are empty (or were not read)",
+                                   p.name, None, None, "填写指标值；若原表有值，检查指标值列是否被读出 check the 指标值 column"))
         return out
 
     def _duplicates(self, p: Project, rows: list[RowReview]) -> list[Finding]:

@@ -194,3 +194,27 @@ def test_document_text_is_data_not_markup(parser, tmp_path):
                      encoding="utf-8")
     review = review_document(parser.parse(draft))
     assert review.rows[0].level3 == "<img src=x onerror=alert(1)>合格率"
+
+
+def test_a_table_of_empty_values_is_one_finding_not_an_error_per_row():
+    from jixiao.document import Document, Project, Source
+
+    rows = [_ind("产出指标", "数量指标", f"指标{k}数量", None) for k in range(4)]
+    rows += [_ind("满意度指标", "服务对象满意度指标", "服务对象满意度", "≥90%")]
+    doc = Document(Source("d.txt", "0" * 64, "txt"), year=2021, projects=[Project(name="P", indicators=rows)])
+    findings = check_document(doc)
+    assert [(f.code, f.severity, f.level3) for f in findings if "EMPTY" in f.code] == \
+        [("C-EMPTY-VALUES", "warning", None)]
+    one = Document(Source("d.txt", "0" * 64, "txt"), year=2021, projects=[Project(name="P", indicators=rows[3:])])
+    assert [(f.code, f.severity) for f in check_document(one) if "EMPTY" in f.code] == [("C-EMPTY", "error")]
+
+
+def test_a_row_the_reader_doubts_has_no_errors():
+    from jixiao.document import Document, Project, Source
+
+    bad = _ind("产出指标", "质量指标", "验收合格率", "良好")
+    bad.read_confidence, bad.flags = 0.3, ["fused_cells"]  # contract §6 fields, set by the reader
+    sat = _ind("满意度指标", "服务对象满意度指标", "服务对象满意度", "≥90%")
+    doc = Document(Source("d.txt", "0" * 64, "txt"), year=2021, projects=[Project(name="P", indicators=[bad, sat])])
+    found = {(f.code, f.severity) for f in check_document(doc) if f.level3 == "验收合格率"}
+    assert found == {("C-UNMEASURABLE", "warning"), ("C-SUSPECT-READ", "info")}
