@@ -34,6 +34,9 @@ _COUNT = re.compile(r"(?:数量|次数|人次|户次|个数|人数|户数|家数
 _COUNT_UNIT = {"次数": "次", "人次": "人次", "户次": "户次", "个数": "个", "人数": "人", "户数": "户", "家数": "家",
                "场次": "场", "批次": "批", "件数": "件", "台数": "台", "套数": "套", "期数": "期", "项数": "项",
                "天数": "天", "册数": "册", "份数": "份"}
+# Words that grade rather than measure; a short value made of them is a judgement, not a target.
+_GRADE = re.compile(r"良好|较好|很好|优秀|优良|较高|显著|明显|一般|较满意|基本满意|提高|提升|增强|改善|加强|进一步")
+GRADE_MAX_CHARS = 8
 _NA_NAME = re.compile(r"^(?:未涉及|不涉及|无|/|—+|-+|不适用)$")
 
 
@@ -254,7 +257,9 @@ class Checker:
             if rate or count:
                 what = "比率" if rate else "数量"
                 example = "≥95%" if rate else f"4{unit_hint(name) or '次'}"
-                add("error" if output_like else "warning", "C-UNMEASURABLE",
+                # a grade (良好, 明显提高) cannot be checked at all; a state (正常运行) at least as yes or no
+                graded = bool(_GRADE.search(raw)) and len(raw) <= GRADE_MAX_CHARS
+                add("error" if output_like and graded else "warning", "C-UNMEASURABLE",
                     f"{what}指标的目标「{raw}」无法衡量 a {'rate' if rate else 'count'} needs a number",
                     suggestion=self._typical_hint(name) or f"写成可衡量的数值，如 {example}")
             elif "name_as_value" in (t.flags or []):

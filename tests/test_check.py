@@ -70,9 +70,28 @@ def test_sample_rows_carry_category_and_normalized_value(sample_review):
     r = rows[("地震工作经费", "地震监测设备巡检次数")]
     assert (r.level1, r.level2, r.category_source, r.normalized) == ("产出指标", "数量指标", "document", "4次")
     assert r.target["value"] == 4 and r.target["unit"] == "次"
-    # the sample's genuinely unmeasurable output rate is an error
+    # a rate valued with a state (正常运行) is pointed out, as a warning: a grade (良好) would be an error
     bad = rows[("地震工作经费", "地震信息网络技术系统运行率")]
-    assert ("error", "C-UNMEASURABLE") in {(f.severity, f.code) for f in bad.findings}
+    assert ("warning", "C-UNMEASURABLE") in {(f.severity, f.code) for f in bad.findings}
+
+
+@pytest.mark.parametrize("value, severity", [("良好", "error"), ("明显提高", "error"), ("较好", "error"),
+                                             ("正常运行", "warning"), ("及时购置各项执法装备", "warning")])
+def test_grades_are_errors_states_are_warnings(value, severity):
+    from jixiao.document import Document, Project, Source
+
+    sat = _ind("满意度指标", "服务对象满意度指标", "服务对象满意度", "≥90%")
+    doc = Document(Source("d.txt", "0" * 64, "txt"), year=2021,
+                   projects=[Project(name="P", indicators=[_ind("产出指标", "质量指标", "系统运行率", value), sat])])
+    assert [(f.code, f.severity) for f in check_document(doc)] == [("C-UNMEASURABLE", severity)]
+
+
+def test_the_samples_pass_as_the_readme_shows(sample_index):
+    """The bundled samples are approved documents: findings to look at, but no error (exit 0)."""
+    for name in ("chengde_2021_yingji.txt", "synthetic_chengde_2022_yingji.txt"):
+        res = CliRunner().invoke(cli, ["check", str(SAMPLE.parent / name), "--index", sample_index])
+        assert res.exit_code == 0, res.output
+        assert "错误 0" in res.output and "警告" in res.output
 
 
 def test_planted_draft_reports_each_planted_row(parser, planted):
