@@ -434,6 +434,16 @@ class Checker:
         return out
 
 
+def review_row(name: str, value: str | None, *, store=None, model=None, year: int | None = None) -> RowReview:
+    """One row being drafted (name and value, no table around it): its suggested category, normalized
+    value and the findings about the row alone (the drafting page shows them as you type)."""
+    from jixiao.document import Source
+
+    doc = Document(Source("draft", "", "txt"), year=year,
+                   projects=[Project(indicators=[Indicator(level3=name, value=value)])])
+    return Checker(store, model=model).review(doc).rows[0]
+
+
 def check_document(doc: Document, store=None, *, model=None) -> list[Finding]:
     """Every finding about ``doc``: rows in order, then projects and the document."""
     return Checker(store, model=model).review(doc).findings

@@ -2,7 +2,8 @@
 
 Pages: drafting (``/``: suggest as you type, review a pasted or uploaded table), search (``/search``)
 and the compare report (``/compare``). API (contract §6): ``GET /api/search``, ``GET /api/suggest``,
-``POST /api/check``; also ``GET /api/departments`` and ``GET /compare/report`` for the compare page.
+``POST /api/check``; also ``GET /api/row`` (check's findings about one name and value, for the drafting
+box), ``GET /api/departments`` and ``GET /compare/report`` for the compare page.
 
 The model and the index are loaded once per server (``Workbench``); the index is reopened when an
 ingest changes it. Uploads are size-limited, read into memory and written only inside a private
@@ -165,6 +166,12 @@ class Workbench:
             else:
                 self._answers.move_to_end(key)
             return copy.deepcopy(hit)
+
+    def review_row(self, name: str, value: str | None) -> dict[str, Any]:
+        from jixiao.apps.check import review_row
+
+        with self.lock:
+            return review_row(name, value, store=self.store(), model=self.model).to_dict()
 
     def search(self, query: str, *, limit: int = 20, **filters) -> dict[str, Any]:
         from jixiao.errors import IndexError_
@@ -354,6 +361,13 @@ def create_app(index_dir: str | None, *, model_path: str | None = None, allowed_
         result = await guarded(bench.suggest, name, request.query_params.get("value", "").strip() or None)
         return result if isinstance(result, Response) else as_json(result)
 
+    async def api_review_row(request: Request) -> Response:
+        name = request.query_params.get("name", "").strip()
+        if not name or len(name) > 200:
+            return error(400, "name is required (at most 200 characters)")
+        result = await guarded(bench.review_row, name, request.query_params.get("value", "").strip() or None)
+        return result if isinstance(result, Response) else as_json(result)
+
     async def read_body(request: Request) -> bytes | Response:
         declared = request.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > max_upload:
@@ -416,7 +430,8 @@ def create_app(index_dir: str | None, *, model_path: str | None = None, allowed_
 
     routes = [Route(path, page) for path in PAGES]
     routes += [Route("/static/{name}", static), Route("/api/search", api_search), Route("/api/suggest", api_suggest),
-               Route("/api/check", api_check, methods=["POST"]), Route("/api/departments", api_departments),
+               Route("/api/check", api_check, methods=["POST"]), Route("/api/row", api_review_row),
+               Route("/api/departments", api_departments),
                Route("/compare/report", compare_report)]
     @contextlib.asynccontextmanager
     async def lifespan(app):

@@ -122,10 +122,17 @@ def test_drafting_box_suggests_as_you_type(server, browser):
     _wait(browser, lambda d: "服务对象满意度指标" in _text(d, "#categories li:first-child"))
     _wait(browser, lambda d: "2021" in _text(d, "#typical"))
     assert "≥92.5%" in _text(browser, "#typical") and "90–95%" in _text(browser, "#typical")
-    browser.find_element(By.ID, "value").send_keys("95%")
-    time.sleep(0.5)
+    browser.find_element(By.ID, "value").send_keys("50%")
+    # what check says about the row appears under the box: 50% is far from 2021's 90–95%
+    _wait(browser, lambda d: "2021年" in _text(d, "#row-findings"))
     assert "服务对象满意度指标" in _text(browser, "#categories li:first-child")
     _shot(browser, "draft_suggest.png")
+    name.clear()
+    name.send_keys("培训合格率")
+    value = browser.find_element(By.ID, "value")
+    value.clear()
+    value.send_keys("良好")
+    _wait(browser, lambda d: "无法衡量" in _text(d, "#row-findings .finding.error"))
 
 
 def test_pasted_table_is_reviewed_row_by_row(server, browser):

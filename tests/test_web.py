@@ -74,6 +74,17 @@ def test_suggest_is_the_json_of_the_cli(client, sample_index):
     assert client.get("/api/suggest", params={"name": "验收合格率", "value": "95%"}).json() == json.loads(res.stdout)
 
 
+def test_row_review_for_the_drafting_box(client):
+    row = client.get("/api/row", params={"name": "培训合格率", "value": "良好"}).json()
+    assert row["level2"] == "质量指标" and row["category_source"] == "model"
+    assert ("error", "C-UNMEASURABLE") in {(f["severity"], f["code"]) for f in row["findings"]}
+    far = client.get("/api/row", params={"name": "应急演练次数", "value": "30次"}).json()
+    assert [f for f in far["findings"] if f["code"] == "C-FAR-FROM-PAST" and "2021年" in f["message"]]
+    ok = client.get("/api/row", params={"name": "应急演练次数", "value": "3次"}).json()
+    assert ok["normalized"] == "3次" and {f["code"] for f in ok["findings"]} <= {"C-CATEGORY-SUGGESTED"}
+    assert client.get("/api/row", params={"value": "3次"}).status_code == 400
+
+
 def test_suggest_needs_a_name(client):
     r = client.get("/api/suggest")
     assert r.status_code == 400 and "name" in r.json()["error"]

@@ -45,7 +45,7 @@ async function getJSON(url, options) {
 function yearsText(years) {
   if (!years || !years.length) return "";
   const ys = [...years].sort();
-  return ys.length > 2 && ys[ys.length - 1] - ys[0] === ys.length - 1 ? `${ys[0]}–${ys[ys.length - 1]}` : ys.join("、");
+  return ys.length > 1 && ys[ys.length - 1] - ys[0] === ys.length - 1 ? `${ys[0]}–${ys[ys.length - 1]}` : ys.join("、");
 }
 
 function rangeText(s) {
@@ -71,8 +71,11 @@ function initDraft() {
     const params = new URLSearchParams({ name: n });
     if (value.value.trim()) params.set("value", value.value.trim());
     try {
-      const data = await getJSON(`/api/suggest?${params}`, { signal: inflight.signal });
+      const [data, row] = await Promise.all([
+        getJSON(`/api/suggest?${params}`, { signal: inflight.signal }),
+        params.get("value") ? getJSON(`/api/row?${params}`, { signal: inflight.signal }) : null]);
       renderSuggest(data);
+      renderRow(row);
       status.textContent = "";
       out.hidden = false;
     } catch (e) {
@@ -85,6 +88,18 @@ function initDraft() {
   value.addEventListener("input", later);
   if (name.value.trim()) update();
   initCheck();
+}
+
+// What check says about the name and value typed (the category is shown below, so not repeated).
+function renderRow(row) {
+  const list = clear(document.getElementById("row-findings"));
+  if (!row) return;
+  const fs = row.findings.filter((f) => f.code !== "C-CATEGORY-SUGGESTED");
+  if (!fs.length) {
+    list.append(el("li", { class: "finding ok", text: `✓ 指标值 ${row.normalized || row.value || ""} 可以衡量，未发现问题 no problem found` }));
+    return;
+  }
+  for (const f of fs) list.append(findingItem(f));
 }
 
 function renderSuggest(data) {
