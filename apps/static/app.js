@@ -130,7 +130,7 @@ function renderSuggest(data) {
     body.append(el("tr", {},
       el("td", { text: s.level3 }), el("td", { text: s.level2 || "" }), el("td", { class: "num", text: String(s.count) }),
       el("td", { class: "num", text: s.typical || "" }), el("td", { class: "num", text: rangeText(s) }),
-      el("td", { text: yearsText(s.years) })));
+      el("td", { class: "num", text: yearsText(s.years) })));
   }
   document.getElementById("similar").hidden = !body.children.length;
   document.getElementById("hint").textContent = data.hint || "";
