@@ -260,6 +260,28 @@ def review_xlsx(review) -> bytes:
 
 # ---------------------------------------------------------------- the ASGI app
 
+class ServerTiming:
+    """ASGI middleware: every response says how long the app took (``Server-Timing: app;dur=ms``),
+    so latency can be measured on the server side, without the client's or the network's share."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        t0 = time.perf_counter()
+
+        async def timed_send(message):
+            if message["type"] == "http.response.start":
+                dur = (time.perf_counter() - t0) * 1000
+                message = {**message, "headers": list(message.get("headers", [])) + [
+                    (b"server-timing", f"app;dur={dur:.2f}".encode())]}
+            await send(message)
+
+        await self.app(scope, receive, timed_send)
+
+
 def _static(name: str) -> bytes:
     return (resources.files("jixiao.apps") / "static" / name).read_bytes()
 
@@ -438,7 +460,8 @@ def create_app(index_dir: str | None, *, model_path: str | None = None, allowed_
         yield
         bench.close()
 
-    app = Starlette(routes=routes, middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=hosts)],
+    app = Starlette(routes=routes, middleware=[Middleware(ServerTiming),
+                                               Middleware(TrustedHostMiddleware, allowed_hosts=hosts)],
                     lifespan=lifespan)
     app.state.workbench = bench
     return app

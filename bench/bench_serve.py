@@ -2,8 +2,9 @@
 
 A drafter types names letter by letter, so the calls are the prefixes of real indicator names (培, 培训,
 培训人, 培训人次 …) drawn from the index. Measured three ways: the Workbench call alone (model and index
-loaded once), through the ASGI app in process (routing, JSON), and over HTTP to a real ``jixiao serve``
-on a loopback port. The baseline is what each answer cost before: a fresh ``jixiao suggest`` process.
+loaded once), through the ASGI app in process (Starlette's TestClient: routing, JSON, its own thread
+hand-offs), and over HTTP to a real ``jixiao serve`` on a loopback port, both as the client sees it and as
+the server reports it (its ``Server-Timing`` header: the app's own time, the figure the target is for). The baseline is what each answer cost before: a fresh ``jixiao suggest`` process.
 
     python bench/bench_serve.py              # the sample alone (108 rows), then with 100 generated documents
     python bench/bench_serve.py --docs 0     # the sample alone
@@ -72,7 +73,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def over_http(index_dir: str, names: list[str]) -> tuple[list[float], float]:
+def over_http(index_dir: str, names: list[str]) -> tuple[list[float], list[float], float]:
+    """Client-observed latencies, the server's own (its Server-Timing header) and the start-up time."""
     port = free_port()
     t0 = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "jixiao", "serve", "--port", str(port), "--index", index_dir],
@@ -88,12 +90,15 @@ def over_http(index_dir: str, names: list[str]) -> tuple[list[float], float]:
                     raise SystemExit("jixiao serve did not start")
                 time.sleep(0.1)
         ready = time.perf_counter() - t0
-        times = []
+        times, server = [], []
         for name in names:
             t = time.perf_counter()
-            urllib.request.urlopen(f"{base}/api/suggest?name={urllib.parse.quote(name)}", timeout=10).read()
+            with urllib.request.urlopen(f"{base}/api/suggest?name={urllib.parse.quote(name)}", timeout=10) as r:
+                r.read()
+                timing = r.headers["Server-Timing"]
             times.append(time.perf_counter() - t)
-        return times, ready
+            server.append(float(timing.split("dur=")[1]) / 1000)
+        return times, server, ready
     finally:
         proc.terminate()
         proc.wait(timeout=10)
@@ -138,18 +143,19 @@ def measure(n_docs: int, tmp: str) -> None:
             asgi.append(time.perf_counter() - t)
             assert r.status_code == 200, r.text
     bench.close()
-    http, ready = over_http(idx, names)
+    http, server, ready = over_http(idx, names)
 
     print(f"baseline: a cold `jixiao suggest` process  median {base * 1000:8.1f} ms (n=3); "
           f"{found}/{len(names)} answers list similar past indicators")
     print(f"{'':40} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  {'p95 vs baseline':>16}")
-    for label, xs in (("Workbench.suggest (library, warm)", lib), ("GET /api/suggest, ASGI in process", asgi),
-                      ("GET /api/suggest over HTTP (uvicorn)", http)):
+    for label, xs in (("Workbench.suggest (library, warm)", lib), ("GET /api/suggest, ASGI TestClient", asgi),
+                      ("GET /api/suggest over HTTP, client", http),
+                      ("  the same, server-side (Server-Timing)", server)):
         print(f"{label:40} {pct(xs, .5) * 1000:8.2f} {pct(xs, .95) * 1000:8.2f} {max(xs) * 1000:8.2f}  "
               f"{pct(xs, .95) / base:15.4f}x")
     print(f"jixiao serve: ready to answer {ready:.1f} s after start (model, segmenter and index loaded once)")
-    verdict = "PASS" if pct(asgi, .95) <= 0.050 else "FAIL"
-    print(f"server-side suggest p95 ≤ 50 ms over {len(names)} calls: {verdict}")
+    verdict = "PASS" if pct(server, .95) <= 0.050 else "FAIL"
+    print(f"server-side suggest p95 ≤ 50 ms over {len(names)} calls (jixiao serve, Server-Timing): {verdict}")
 
 
 def main() -> None:

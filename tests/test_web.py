@@ -56,6 +56,11 @@ def test_suggest_leads_with_the_count_category(client):
     assert set(data) >= {"name", "value", "taxonomy", "categories", "similar", "hint"}
 
 
+def test_responses_carry_the_server_time(client):
+    timing = client.get("/api/suggest", params={"name": "培训人次"}).headers["server-timing"]
+    assert timing.startswith("app;dur=") and float(timing.split("=")[1]) > 0
+
+
 def test_suggest_gives_typical_values_with_years(client):
     data = client.get("/api/suggest", params={"name": "服务对象满意率", "value": "95%"}).json()
     same = data["similar"][0]
