@@ -237,3 +237,15 @@ def test_a_row_the_reader_doubts_has_no_errors():
     doc = Document(Source("d.txt", "0" * 64, "txt"), year=2021, projects=[Project(name="P", indicators=[bad, sat])])
     found = {(f.code, f.severity) for f in check_document(doc) if f.level3 == "验收合格率"}
     assert found == {("C-UNMEASURABLE", "warning"), ("C-SUSPECT-READ", "info")}
+
+
+def test_similar_indicators_match_names_not_values(sample_index):
+    """设备采购数量 is like 装备数量 and 购置数量, not like 生态效益增长率 valued 购置节能环保设备."""
+    from jixiao.index.store import open_store
+
+    store = open_store(sample_index)
+    try:
+        names = [r["level3"] for r in store.similar_indicators("设备采购数量")]
+    finally:
+        store.close()
+    assert {"装备数量", "购置数量"} <= set(names[:5]) and "生态效益增长率" not in names
