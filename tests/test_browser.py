@@ -42,10 +42,12 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(sample_index):
+def server(sample_index, tmp_path_factory):
     port = _free_port()
+    home = tmp_path_factory.mktemp("serve-home")  # caches out of the real home directory
+    env = dict(os.environ, XDG_CACHE_HOME=str(home / "cache"), XDG_DATA_HOME=str(home / "data"))
     proc = subprocess.Popen([sys.executable, "-m", "jixiao", "serve", "--port", str(port), "--index", sample_index],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     base = f"http://127.0.0.1:{port}"
     t0 = time.monotonic()
     try:
