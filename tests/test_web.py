@@ -139,6 +139,18 @@ def test_check_reviews_an_uploaded_docx_named_in_the_query(client):
     assert {("培训合格率", "C-UNMEASURABLE"), ("应急演练次数", "C-DUPLICATE"), (None, "C-NO-SATISFACTION")} <= codes
 
 
+def test_check_reviews_a_web_page(client):
+    from apps_fixtures import PLANTED_HEAD, PLANTED_ROWS
+
+    rows = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in PLANTED_ROWS)
+    page = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{PLANTED_HEAD[0]}</title></head><body>"
+            f"<h1>{PLANTED_HEAD[0]}</h1><p>项目名称：社区应急能力提升项目</p><table>{rows}</table></body></html>")
+    r = client.post("/api/check", content=page.encode("utf-8"), headers={"content-type": "text/html; charset=utf-8"})
+    assert r.status_code == 200, r.text
+    codes = {(f["level3"], f["code"]) for f in r.json()["findings"]}
+    assert {("培训合格率", "C-UNMEASURABLE"), (None, "C-NO-SATISFACTION")} <= codes
+
+
 def test_check_reviews_pasted_text_and_downloads_xlsx(client):
     from openpyxl import load_workbook
 
