@@ -275,8 +275,11 @@ class Checker:
         if t.kind == "numeric" and t.value is not None:
             if not t.unit:
                 unit = unit_hint(name)
-                add("warning", "C-NO-UNIT", f"数值「{raw}」没有单位 a number without a unit",
-                    suggestion=f"写成 {raw}{unit}" if unit else "写明单位，如 次、件、人、万元")
+                if unit == "%" and 0 < t.value <= 1:  # a share written as a fraction: 1 is 100%, 0.95 is 95%
+                    hint = f"写成 {_num(t.value * 100)}%（若 {raw} 是比例）"
+                else:
+                    hint = f"写成 {raw}{unit}" if unit else "写明单位，如 次、件、人、万元"
+                add("warning", "C-NO-UNIT", f"数值「{raw}」没有单位 a number without a unit", suggestion=hint)
             elif rate and t.unit not in ("%", "‰", "百分点"):
                 add("warning", "C-UNIT-MISMATCH", f"比率指标的目标是「{raw}」，不是百分比 a rate valued in {t.unit}",
                     suggestion="写成百分比，如 ≥95%，或改用数量指标名称")

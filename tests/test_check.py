@@ -249,3 +249,14 @@ def test_similar_indicators_match_names_not_values(sample_index):
     finally:
         store.close()
     assert {"装备数量", "购置数量"} <= set(names[:5]) and "生态效益增长率" not in names
+
+
+@pytest.mark.parametrize("name, value, suggestion", [("培训人次", "500", "写成 500人次"),
+                                                     ("审稿率", "1", "写成 100%（若 1 是比例）"),
+                                                     ("覆盖率", "0.95", "写成 95%（若 0.95 是比例）"),
+                                                     ("购置数量", "22", "写明单位，如 次、件、人、万元")])
+def test_unit_suggestions(name, value, suggestion):
+    from jixiao.apps.check import review_row
+
+    row = review_row(name, value)
+    assert [f.suggestion for f in row.findings if f.code == "C-NO-UNIT"] == [suggestion]
