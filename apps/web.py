@@ -96,7 +96,7 @@ class Workbench:
         self._store = None
         self._signature = None
         self._checked = 0.0
-        self._answers: collections.OrderedDict = collections.OrderedDict()  # (name, value, index) → suggest
+        self._answers: collections.OrderedDict = collections.OrderedDict()  # (name, value, top, index) → answer
         self.lock = threading.RLock()
 
     # ------------------------------------------------------------ loading
@@ -147,7 +147,7 @@ class Workbench:
 
     # ------------------------------------------------------------ the uses
 
-    def suggest(self, name: str, value: str | None = None) -> dict[str, Any]:
+    def suggest(self, name: str, value: str | None = None, top: int = 3) -> dict[str, Any]:
         """``suggest --format json`` for ``name``; answers are kept for the index they came from (a
         drafter deleting a character asks for the previous name again)."""
         import copy
@@ -156,10 +156,10 @@ class Workbench:
 
         with self.lock:
             store = self.store()
-            key = (name, value or None, self._signature)
+            key = (name, value or None, top, self._signature)
             hit = self._answers.get(key)
             if hit is None:
-                hit = suggest_result(name, value=value or None, top=4, store=store, model=self.model)
+                hit = suggest_result(name, value=value or None, top=top, store=store, model=self.model)
                 self._answers[key] = hit
                 if len(self._answers) > ANSWERS_KEPT:
                     self._answers.popitem(last=False)
@@ -380,7 +380,12 @@ def create_app(index_dir: str | None, *, model_path: str | None = None, allowed_
             return error(400, "name is required, e.g. /api/suggest?name=培训人次")
         if len(name) > 200:
             return error(400, "name is too long (at most 200 characters)")
-        result = await guarded(bench.suggest, name, request.query_params.get("value", "").strip() or None)
+        try:
+            top = _int(request, "top", 1, 12)
+        except QueryError as e:
+            return error(400, str(e))
+        result = await guarded(bench.suggest, name, request.query_params.get("value", "").strip() or None,
+                               3 if top is None else top)
         return result if isinstance(result, Response) else as_json(result)
 
     async def api_review_row(request: Request) -> Response:

@@ -73,10 +73,12 @@ def test_suggest_is_the_json_of_the_cli(client, sample_index):
 
     from jixiao.cli import cli
 
-    res = CliRunner().invoke(cli, ["suggest", "验收合格率", "--value", "95%", "--format", "json", "--top", "4",
-                                   "--index", sample_index])
+    res = CliRunner().invoke(cli, ["suggest", "验收合格率", "--value", "95%", "--format", "json", "--index", sample_index])
     assert res.exit_code == 0
     assert client.get("/api/suggest", params={"name": "验收合格率", "value": "95%"}).json() == json.loads(res.stdout)
+    res = CliRunner().invoke(cli, ["suggest", "培训人次", "--top", "5", "--format", "json", "--index", sample_index])
+    assert client.get("/api/suggest", params={"name": "培训人次", "top": "5"}).json() == json.loads(res.stdout)
+    assert client.get("/api/suggest", params={"name": "培训人次", "top": "99"}).status_code == 400
 
 
 def test_row_review_for_the_drafting_box(client):

@@ -68,7 +68,7 @@ function initDraft() {
     if (inflight) inflight.abort();
     if (!n) { out.hidden = true; status.textContent = "输入名称，边输入边给出建议 type a name to see suggestions"; return; }
     inflight = new AbortController();
-    const params = new URLSearchParams({ name: n });
+    const params = new URLSearchParams({ name: n, top: "4" });
     if (value.value.trim()) params.set("value", value.value.trim());
     try {
       const [data, row] = await Promise.all([
