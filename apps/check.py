@@ -157,7 +157,7 @@ class Checker:
     @property
     def model(self):
         if self._model is None:
-            from jixiao.models.classifier import load_model
+            from jixiao.models.predict import load_model
 
             self._model = load_model()
         return self._model

@@ -93,6 +93,7 @@ class Workbench:
         self.index_dir = index_dir
         self.model_path = model_path
         self._model = None
+        self._which: dict | None = None
         self._store = None
         self._signature = None
         self._checked = 0.0
@@ -103,10 +104,12 @@ class Workbench:
 
     @property
     def model(self):
+        """The model ``jixiao suggest`` would use: a --model file, else the index's own (``jixiao train
+        --from-index``), else the bundled one."""
         if self._model is None:
-            from jixiao.models.classifier import load_model
+            from jixiao.models.predict import resolve_model
 
-            self._model = load_model(self.model_path)
+            self._model, self._which = resolve_model(self.model_path, self.index_dir)
         return self._model
 
     def _index_signature(self):
@@ -159,7 +162,8 @@ class Workbench:
             key = (name, value or None, top, self._signature)
             hit = self._answers.get(key)
             if hit is None:
-                hit = suggest_result(name, value=value or None, top=top, store=store, model=self.model)
+                hit = suggest_result(name, value=value or None, top=top, store=store, model=self.model,
+                                     which=self._which)
                 self._answers[key] = hit
                 if len(self._answers) > ANSWERS_KEPT:
                     self._answers.popitem(last=False)
