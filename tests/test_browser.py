@@ -93,7 +93,10 @@ def browser(tmp_path_factory):
 def _wait(driver, cond, timeout: float = 30):
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, timeout, poll_frequency=0.1).until(cond)
+    from selenium.common.exceptions import StaleElementReferenceException
+
+    return WebDriverWait(driver, timeout, poll_frequency=0.1,
+                         ignored_exceptions=(StaleElementReferenceException,)).until(cond)
 
 
 def _shot(driver, name: str) -> None:
@@ -104,9 +107,10 @@ def _shot(driver, name: str) -> None:
 
 
 def _text(driver, css: str) -> str:
-    from selenium.webdriver.common.by import By
-
-    return " ".join(e.text for e in driver.find_elements(By.CSS_SELECTOR, css))
+    """The visible text of everything ``css`` matches, read in one go (the page re-renders as it answers,
+    so elements found first and read later may be gone)."""
+    return driver.execute_script(
+        "return Array.from(document.querySelectorAll(arguments[0])).map((e) => e.innerText).join(' ');", css)
 
 
 def test_drafting_box_suggests_as_you_type(server, browser):
