@@ -863,6 +863,13 @@ class _Builder:
     def _try_header(self, items, i) -> int:
         kind, val = items[i]
         if kind == "row":
+            merged = _split_header(items, i)
+            if merged:
+                val, used, prefix = merged
+                if prefix:
+                    self._fields(prefix, row=True)
+                self._open_reader([header_role(c) for c in val], "row")
+                return used
             roles = [header_role(c) for c in val]
             if not roles[0] and val[0] and key(val[0]).endswith("一级指标"):
                 roles[0] = "level1"  # junk glued before the first header cell
@@ -1187,6 +1194,42 @@ class _Builder:
             if not p.indicators:
                 doc.warn("W-NO-INDICATORS", f"project without an indicator table: {p.name or p.title or p.code}",
                          where=p.name or p.title)
+
+
+def _split_header(items, i) -> tuple[list[str], int, list[str]] | None:
+    """A header row written over two or three lines (一级 | 二级 | 年度 / 指标 | 指标 | 指标值): the cells
+    joined column by column, or the lines joined end to end; None when row ``i`` starts no such header."""
+    first = items[i][1]
+    if not any(c for c in first) or not any(_HEADER_PART.match(key(c)) for c in first if c):
+        return None
+    start = next((k for k, c in enumerate(first) if c and (header_role(c) not in (None, "skip") or (
+        len(key(c)) <= 3 and _HEADER_PART.match(key(c))))), None)
+    if start is None:
+        return None
+    prefix, first = first[:start], first[start:]
+    alone = sum(1 for c in first if header_role(c))
+    rows = [first]
+    for j in range(i + 1, min(i + 3, len(items))):
+        if items[j][0] != "row":
+            break
+        nxt = items[j][1]
+        if not all(not c or header_role(c) or (len(key(c)) <= 6 and not re.search(r"\d", c)
+                                               and shared_labels()(c) is None) for c in nxt):
+            break  # a data row
+        rows.append(nxt)
+        width = max(len(r) for r in rows)
+        by_column = ["".join((r[k] if k < len(r) else "") for r in rows) for k in range(width)]
+        roles = [header_role(c) for c in by_column]
+        if is_header(roles) and sum(1 for r in roles if r) > alone and \
+                sum(1 for r in roles if r) >= sum(1 for c in by_column if c) - 1:
+            return by_column, len(rows), prefix
+        end_to_end = [c for r in rows for c in r if c]
+        if is_header([header_role(c) for c in end_to_end]) and all(header_role(c) for c in end_to_end):
+            return end_to_end, len(rows), prefix
+    return None
+
+
+_HEADER_PART = re.compile(r"^(一级|二级|三级|指标|年度|实际|全年|目标|完成|分值|得分|偏差|绩效|指标值|完成值|预期|计划)")
 
 
 def _header_run(roles: list[str | None]) -> tuple[int | None, int]:

@@ -378,6 +378,15 @@ def _cell_per_line(region: list[str]) -> list[list[str]]:
     return rows
 
 
+def _header_tail(pending: list[str], cells: list[str]) -> bool:
+    """The last cells of a header row written over two lines (… | 三级指标 | / 目标值 |): a row of its own."""
+    from jixiao.corpus.layout import header_role
+
+    roles = [header_role(c) for c in pending + cells if c]
+    return bool(roles) and all(r and r != "skip" for r in roles) and header_role(cells[-1] if cells else "") \
+        not in (None, "skip", "level1", "level2")
+
+
 def _pipe_rows(region: list[str]) -> list[list[str]]:
     """Rows of ``a | b | c``; a short line ending in a single '|' continues on the next line."""
     rows: list[list[str]] = []
@@ -397,7 +406,7 @@ def _pipe_rows(region: list[str]) -> list[list[str]]:
         filled = sum(1 for c in cells if c)
         # "产 出 指 标 (50分) |" or "绩效指标 | 一级 指标 |": a merged cell that goes on in the next line
         continues = s.endswith("|") and not s.endswith("||") and not s.endswith("| |") and (
-            filled == 1 or (filled == 2 and len(cells) == 2))
+            filled == 1 or (filled == 2 and len(cells) == 2)) and not _header_tail(pending, cells)
         if continues:
             pending = row
             continue
