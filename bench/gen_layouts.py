@@ -328,12 +328,13 @@ def render_prose(t: GenTable, rng: random.Random) -> Rendering:
                 unit = next((u for u in _PLACEHOLDER if r.value.endswith(u)), None)
                 if unit and rng.random() < 0.3 and "**" not in name:
                     name += _PLACEHOLDER[unit]
-                sep = {"colon": "：", "wei": "为", "plain": ""}[style] if not re.match(r"[≥≤<>=]", r.value) \
-                    or style == "colon" else ""
-                if style == "wei" and re.match(r"[≥≤<>=]", r.value):
-                    sep = ""
-                items.append(f"{name}{sep}{r.value}")
-                expected.append((name, r.value))
+                value = r.value.rstrip("。；;，,")
+                numeric = re.match(r"[≥≤<>=]|\d", value)
+                # a qualitative value needs a separator (为/：) to be a value at all
+                sep = {"colon": "：", "wei": "" if numeric and re.match(r"[≥≤<>=]", value) else "为",
+                       "plain": "" if numeric else "："}[style]
+                items.append(f"{name}{sep}{value}")
+                expected.append((name, value))
             label = f"{n2 if rng.random() < 0.5 else len(body) + 1}.{l2}："
             body.append(label + "；".join(items) + "。")
         lines.append(head + (" " if rng.random() < 0.5 else "\n") + (" " if rng.random() < 0.5 else "").join(body))

@@ -824,6 +824,7 @@ class _Builder:
         self.heading: str | None = None
         self.section: Section | None = None
         self.awaiting_goal_for: str | None = None
+        self.prose = None  # a ProseReader while a prose indicator list goes on
 
     # -- items: ("row", cells) ("cell", text) ("break", None) ("para", text)
     def items(self):
@@ -999,6 +1000,8 @@ class _Builder:
         if kind == "break":
             return
         if kind == "para":
+            if self._prose(val):
+                return
             if self._narrative(val):
                 return
             cells = _split_colons(tokens_of(val)) if len(val) <= 300 else [val]
@@ -1135,6 +1138,29 @@ class _Builder:
                             setattr(p.budget, pk, amount)
         if row:
             st.pending_key = None if st.pending_key in ("total", "fiscal", "other") else st.pending_key
+
+    # -- indicator lists written as prose (contract §6)
+    def _prose(self, text: str) -> bool:
+        from jixiao.corpus import prose
+
+        if self.prose is None:
+            if not prose.is_prose_list(text, self.labels):
+                return False
+            self.prose = prose.ProseReader(self.labels)
+        rows = self.prose.feed(text)
+        if not rows and not prose.find_labels(text, self.labels):
+            self.prose = None  # the list has ended
+            return False
+        if rows and self.proj is None:
+            self._new_project(None)
+        for r in rows:
+            lab1 = self.labels(r.level1) if r.level1 else None
+            lab2 = self.labels(r.level2) if r.level2 else None
+            self.proj.project.indicators.append(Indicator(
+                level1=self.labels.level1(lab1), level2=self.labels.level2(lab2, lab1),
+                level1_raw=r.level1, level2_raw=r.level2, level3=r.name, value=r.value,
+                flags=["prose"]))
+        return True
 
     # -- narrative sections (部门整体绩效目标)
     def _narrative(self, text: str) -> bool:
