@@ -35,6 +35,7 @@ def evaluate(dev: Path, verbose: bool = False) -> dict:
     for g in gold:
         by_file[g["file"]].append(g)
     total = found = cat_total = cat_ok = 0
+    out_real = out_conf = out_conf_real = 0
     per_file = {}
     started = time.perf_counter()
     for name, rows in sorted(by_file.items()):
@@ -45,6 +46,17 @@ def evaluate(dev: Path, verbose: bool = False) -> dict:
             index[norm(ind.level3)].append(ind)
         hit_file = 0
         scored = [g for g in rows if g["level3"]]
+        # precision: a parsed row is real when some gold row of the file has its name and value
+        gold_keys = {(norm(g["level3"]), norm(g["value_raw"])) for g in rows}
+        real = [(norm(i.level3), norm(i.value)) in gold_keys for i in parsed]
+        conf = [i.read_confidence >= 0.5 for i in parsed]
+        out_real += sum(real)
+        out_conf += sum(conf)
+        out_conf_real += sum(r and c for r, c in zip(real, conf))
+        if verbose:
+            for i, r in zip(parsed, real):
+                if not r:
+                    print(f"  XTRA {name[:40]}: {i.level3!r} = {i.value!r} {i.read_confidence:.2f} {i.flags}")
         for g in scored:
             cands = [i for i in index.get(norm(g["level3"]), []) if norm(i.value) == norm(g["value_raw"])]
             if cands:
@@ -61,10 +73,11 @@ def evaluate(dev: Path, verbose: bool = False) -> dict:
                       + (f" (got value {[i.value for i in near]})" if near else ""))
         total += len(scored)
         found += hit_file
-        per_file[name] = (hit_file, len(scored), len(parsed))
+        per_file[name] = (hit_file, len(scored), len(parsed), sum(conf))
     elapsed = time.perf_counter() - started
     return {"rows": total, "recovered": found, "category_rows": cat_total, "category_ok": cat_ok,
-            "per_file": per_file, "seconds": elapsed}
+            "per_file": per_file, "seconds": elapsed, "out": sum(v[2] for v in per_file.values()),
+            "out_real": out_real, "out_conf": out_conf, "out_conf_real": out_conf_real}
 
 
 def main(argv: list[str]) -> int:
@@ -75,10 +88,16 @@ def main(argv: list[str]) -> int:
         print(f"no gold.jsonl under {dev}", file=sys.stderr)
         return 1
     r = evaluate(dev, verbose)
-    for name, (hit, n, parsed) in r["per_file"].items():
-        print(f"{hit:3d}/{n:<3d} (parsed {parsed:3d})  {name}")
+    for name, (hit, n, parsed, confident) in r["per_file"].items():
+        print(f"{hit:3d}/{n:<3d} (parsed {parsed:3d}, confident {confident:3d})  {name}")
     print(f"recall (level3+value): {r['recovered']}/{r['rows']} = {r['recovered'] / max(1, r['rows']):.1%} "
           f"(gold rows without a third-level name are not counted)")
+    docs = [hit / n for hit, n, _, _ in r["per_file"].values() if n]
+    print(f"per-document recall: min {min(docs):.1%}, median {sorted(docs)[len(docs) // 2]:.1%}, "
+          f"documents under 75%: {sum(1 for d in docs if d < 0.75)}/{len(docs)}")
+    print(f"precision (parsed rows that are gold rows): all {r['out_real']}/{r['out']} = "
+          f"{r['out_real'] / max(1, r['out']):.1%}; read_confidence >= 0.5: {r['out_conf_real']}/{r['out_conf']} = "
+          f"{r['out_conf_real'] / max(1, r['out_conf']):.1%}")
     print(f"canonical level2 correct among recovered rows stating one: {r['category_ok']}/{r['category_rows']} = "
           f"{r['category_ok'] / max(1, r['category_rows']):.1%}")
     print(f"time: {r['seconds']:.2f} s for {len(r['per_file'])} files")

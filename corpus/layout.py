@@ -23,6 +23,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+from jixiao.corpus import confidence
 from jixiao.corpus import metadata as meta_mod
 from jixiao.corpus.blocks import Paragraph, RawDocument, Table
 from jixiao.document import Document, Indicator, Project, ScheduleItem, Section, Source
@@ -982,6 +983,9 @@ class _Builder:
         for ind in inds:
             if has_value_col and not ind.value:
                 self.doc.warn("W-NO-VALUE", f"row without 指标值: {ind.level3}", where=ind.level3)
+            if self.reader.mode == "glued":
+                ind.flags.append("glued")
+            confidence.assess(ind, labels=self.labels, value_column=has_value_col, header_role=header_role)
         self.reader_project.project.indicators.extend(inds)
         self.reader = None
 
@@ -1156,10 +1160,10 @@ class _Builder:
         for r in rows:
             lab1 = self.labels(r.level1) if r.level1 else None
             lab2 = self.labels(r.level2) if r.level2 else None
-            self.proj.project.indicators.append(Indicator(
-                level1=self.labels.level1(lab1), level2=self.labels.level2(lab2, lab1),
-                level1_raw=r.level1, level2_raw=r.level2, level3=r.name, value=r.value,
-                flags=["prose"]))
+            ind = Indicator(level1=self.labels.level1(lab1), level2=self.labels.level2(lab2, lab1),
+                            level1_raw=r.level1, level2_raw=r.level2, level3=r.name, value=r.value, flags=["prose"])
+            confidence.assess(ind, labels=self.labels, header_role=header_role)
+            self.proj.project.indicators.append(ind)
         return True
 
     # -- narrative sections (部门整体绩效目标)
@@ -1213,6 +1217,7 @@ class _Builder:
         doc.year, doc.region, doc.department, doc.title, doc.kind = m.year, m.region, m.department, m.title, m.kind
         if doc.kind == "unknown" and doc.projects and any(p.indicators for p in doc.projects):
             doc.kind = "target"
+        confidence.summarize(doc)
         if not doc.projects and not doc.sections:
             doc.warn("W-NO-CONTENT", "no indicator table or 绩效目标/绩效指标 paragraph recognized",
                      where=self.raw.path)
