@@ -11,6 +11,7 @@ no-name        the name has fewer than two Chinese characters (``202 10``, ``202
 fused-value    the name ends in a target (``…预计值210010``, ``…≥266米10``)               -0.45
 fused-label    a category label is glued to the front of the name (效益指标社保…)        -0.3
 score-digits   digits of a score/weight column stuck to the value (``0100%``, ``95%10``)  -0.35
+unparsed       glued text no cutting into name and cells explained                    -0.4
 long-name      a name longer than a cell usually is (prose or a merged row)            -0.3
 no-value       the table has a value column and this row has nothing in it            -0.2
 ocr-noise      characters OCR puts for ≥ and % (``290$``, ``工5%``)                        -0.15
@@ -28,7 +29,7 @@ from jixiao.document import SUSPECT, Document, Indicator
 
 PENALTY = {
     "header-word": 0.8, "no-name": 0.8, "fused-value": 0.45, "fused-label": 0.3, "score-digits": 0.35,
-    "long-name": 0.3, "no-value": 0.2, "ocr-noise": 0.15, "glued": 0.15, "prose": 0.05, "placeholder": 0.05,
+    "long-name": 0.3, "unparsed": 0.4, "no-value": 0.2, "ocr-noise": 0.15, "glued": 0.15, "prose": 0.05, "placeholder": 0.05,
 }
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _HEADERISH = re.compile(r"^(?:年度|指标|单位|序号|名称|内容|备注|说明|年|月|日|合计|小计|总计|得分|分值|权重|其中|"

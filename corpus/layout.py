@@ -373,6 +373,7 @@ class TableReader:
         self.lead: list[_Row] = []  # rows seen before any category (column-scrambled text)
         self.first_group: list[Label] | None = None
         self.glued: list[str] = []  # glued mode: the text, parsed at close()
+        self.unparsed: set[str] = set()  # glued names no cutting explained (flagged)
 
     @staticmethod
     def _data_roles(roles: list[str | None]) -> list[str | None]:
@@ -649,39 +650,50 @@ class TableReader:
         self.glued.append(text)
 
     def _parse_glued(self) -> None:
+        from jixiao.corpus import glued
+
         text = "".join(self.glued)
         simp = text.translate(_T2S)
-        cols = [r for r in self.roles if r in _GLUED_VALUE]
-        if not cols:
-            return
-        row_re = re.compile(r"(?P<name>[^≥≤<>=＞＜]*?[\u4e00-\u9fff)）])"
-                            + "".join(f"(?P<c{i}>{_GLUED_VALUE[r]})" for i, r in enumerate(cols)) + r"(?![\d.%])")
-        pos = 0
+        cols = tuple(r for r in self.roles if r in _GLUED_VALUE) or None
         marks = [(m.start(), m.end(), m.group(0)) for m in _glued_labels(self.labels).finditer(simp)]
-        bounds = marks + [(len(simp), len(simp), None)]
-        self.glued_done = False
-        for start, end, lab_text in bounds:
-            if self.glued_done:
-                break  # prose after the table: names do not run this long
-            segment_end = start
-            while pos < segment_end:
-                m = row_re.search(simp, pos, segment_end)
-                if not m or m.end("name") - m.start("name") > _GLUED_MAX_NAME or \
-                        not re.match(r"[\w★*＊(（“]", m.group("name")):
-                    self.glued_done = m is not None  # prose after the table (",实际完成值为…")
-                    break
-                name = text[m.start("name"):m.end("name")]
-                if _han(name) >= 2:
-                    cells = {"level3": name}
-                    for i, r in enumerate(cols):
-                        cells[r] = text[m.start(f"c{i}"):m.end(f"c{i}")]
-                    self._emit(cells)
-                pos = m.end()
-            if lab_text:
-                lab = self.labels(lab_text)
+        spans, pos = [], 0
+        for start, end, _ in marks + [(len(simp), len(simp), None)]:
+            spans.append((pos, start))
+            pos = end
+        cols, cut = glued.read_segments([simp[a:b] for a, b in spans], cols)
+        for k, ((a, b), rows) in enumerate(zip(spans, cut)):
+            if k:
+                lab = self.labels(marks[k - 1][2])
                 if lab:
                     self._label(lab)
-            pos = end
+            if k == len(spans) - 1:
+                while rows and rows[-1].unparsed:
+                    rows = rows[:-1]  # the text after the table (说明, 注) ends the last group
+            junk = sum(len(r.name) for r in rows if r.unparsed)
+            if k and junk > 0.5 * (b - a) and b - a > 20:
+                break  # prose after the table: nothing reads as rows any more
+            q = a
+            ended = False
+            for row in rows:
+                if row.unparsed and re.search(r"[(（][一二三四五六七八九十]+[)）]|[:：]|[，,]{2}", row.name):
+                    ended = True  # a heading or a sentence: the prose after the table
+                    break
+                name = text[q:q + len(row.name)]
+                q += len(row.name)
+                cells = {"level3": name}
+                for c in cols:
+                    if c in row.cells:
+                        cells[c] = text[q:q + len(row.cells[c])]
+                        q += len(row.cells[c])
+                if row.unparsed:
+                    if _han(name) < 2 or len(name) > 40:
+                        continue
+                    self.unparsed.add(name)
+                elif re.search(r"[，,。；;]", name):
+                    self.unparsed.add(name)  # a sentence, not a name: the cut is a guess
+                self._emit(cells)
+            if ended:
+                break
 
     def close(self) -> None:
         if self.glued:
@@ -699,7 +711,8 @@ class TableReader:
                 level1_raw=r.l1.raw if r.l1 else None, level2_raw=r.l2.raw if r.l2 else None,
                 level3=c["level3"], description=c.get("description"), value=c.get("value"),
                 actual=c.get("actual"), basis=c.get("basis"), weight=c.get("weight"), score=c.get("score"),
-                deviation=c.get("deviation")))
+                deviation=c.get("deviation"), unit=c.get("unit"),
+                flags=["unparsed"] if c["level3"] in self.unparsed else []))
         return out
 
 
@@ -907,6 +920,15 @@ class _Builder:
                     roles, _, end = found
                     self._open_reader(roles, "glued")
                     self.reader.feed_glued(flat[end:])
+                    return 1
+                # no header left: three or more category labels run together with the rows
+                marks = list(_glued_labels(self.labels).finditer(flat.translate(_T2S)))
+                if len(marks) >= 3 and re.search(r"\d", flat[marks[0].start():]) and self.prose is None \
+                        and not _prose_list(val, self.labels):
+                    if marks[0].start():
+                        self._other("tokens", [flat[:marks[0].start()]])
+                    self._open_reader(["level1", "level2", "level3"], "glued")
+                    self.reader.feed_glued(flat[marks[0].start():])
                     return 1
             if header_role(val) and header_role(val) != "skip" or key(val) in ("绩效指标",):
                 roles, j = [], i
@@ -1225,6 +1247,12 @@ class _Builder:
             if not p.indicators:
                 doc.warn("W-NO-INDICATORS", f"project without an indicator table: {p.name or p.title or p.code}",
                          where=p.name or p.title)
+
+
+def _prose_list(text: str, labels) -> bool:
+    from jixiao.corpus.prose import is_prose_list
+
+    return is_prose_list(text, labels)
 
 
 def _split_header(items, i) -> tuple[list[str], int, list[str]] | None:
