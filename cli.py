@@ -202,10 +202,13 @@ def _print_document_table(doc) -> None:
             cat = ind.category
             # categories the document states are the norm; only a model's guess is worth flagging
             source = "" if not cat or cat.source == "document" else f"模型 {cat.confidence:.2f}"
+            # a suspect row (read_confidence < 0.5) is kept but marked, with the reader's reasons
+            mark = "" if getattr(ind, "read_confidence", 1.0) >= 0.5 else \
+                f"? 存疑 {ind.read_confidence:.2f} {','.join(ind.flags)}"
             rows.append([ind.level1 or (cat and cat.level1), ind.level2 or (cat and cat.level2),
-                         ind.level3, ind.value, ind.actual, source])
-        print_table(rows, ["一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "类别 model"], drop_empty=True,
-                    compact=True)
+                         ind.level3, ind.value, ind.actual, source, mark])
+        print_table(rows, ["一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "类别 model", "读取 suspect"],
+                    drop_empty=True, compact=True)
     targets = [(s.heading, t) for s in doc.sections for t in s.targets]
     if targets:
         click.echo("\n叙述目标 narrative targets")
