@@ -8,7 +8,7 @@ Flags (short codes):
 =============  ====================================================================  =======
 header-word    the name is a header or label word (年度, 指标值(包含数字及文字描述), 产出指标)  -0.8
 no-name        the name has fewer than two Chinese characters (``202 10``, ``2021``)    -0.8
-fused-value    the name ends in a target (``…预计值210010``, ``…≥266米10``)               -0.45
+fused-value    the name ends in a target (``…预计值210010``, ``…≥266米10``)               -0.55
 fused-label    a category label is glued to the front of the name (效益指标社保…)        -0.3
 score-digits   digits of a score/weight column stuck to the value (``0100%``, ``95%10``)  -0.35
 unparsed       glued text no cutting into name and cells explained                    -0.4
@@ -28,7 +28,7 @@ import re
 from jixiao.document import SUSPECT, Document, Indicator
 
 PENALTY = {
-    "header-word": 0.8, "no-name": 0.8, "fused-value": 0.45, "fused-label": 0.3, "score-digits": 0.35,
+    "header-word": 0.8, "no-name": 0.8, "fused-value": 0.55, "fused-label": 0.3, "score-digits": 0.35,
     "long-name": 0.3, "unparsed": 0.4, "no-value": 0.2, "ocr-noise": 0.15, "glued": 0.15, "prose": 0.05, "placeholder": 0.05,
 }
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -51,7 +51,7 @@ def assess(ind: Indicator, *, labels=None, value_column: bool = True, header_rol
     han = len(_HAN.findall(name))
     if han < 2 or len(re.findall(r"\d", name)) > han * 2 + 2:
         flags.append("no-name")
-    elif (header_role and header_role(name)) or \
+    elif (header_role and (header_role(name) or header_role(re.sub(r"[（(][^)）]*[)）]$", "", name)))) or \
             (labels and labels(name) and name.endswith(("指标", "目标", "指標", "目標"))) or \
             _HEADERISH.fullmatch(re.sub(r"[()（）:：]", "", name)):
         flags.append("header-word")
