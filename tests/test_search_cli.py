@@ -28,7 +28,7 @@ def run(*args):
 @pytest.fixture(scope="module")
 def seed_index(tmp_path_factory):
     d = tmp_path_factory.mktemp("seed") / "index"
-    r = run("ingest", SAMPLES, "--index", d, "-q")
+    r = run("ingest", SEED, "--index", d, "-q")
     assert r.exit_code == 0, r.stderr
     assert "新增 added 1" in r.stdout and "指标 indicators 108" in r.stdout
     return d
@@ -85,7 +85,7 @@ def test_value_range(seed_index):
 
 def test_reingest_changes_no_total(seed_index):
     before = search(seed_index, "*", "--limit", 0)["total"]
-    r = run("ingest", SAMPLES, "--index", seed_index, "-q")
+    r = run("ingest", SEED, "--index", seed_index, "-q")
     assert r.exit_code == 0 and "跳过 skipped 1" in r.stdout
     assert search(seed_index, "*", "--limit", 0)["total"] == before
 
