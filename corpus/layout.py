@@ -670,7 +670,7 @@ class TableReader:
                 while rows and rows[-1].unparsed:
                     rows = rows[:-1]  # the text after the table (说明, 注) ends the last group
             junk = sum(len(r.name) for r in rows if r.unparsed)
-            if k and junk > 0.5 * (b - a) and b - a > 20:
+            if k and rows and rows[0].unparsed and junk > 0.5 * (b - a) and b - a > 20:
                 break  # prose after the table: nothing reads as rows any more
             q = a
             ended = False
