@@ -487,8 +487,28 @@ def score(expected: list[tuple[str, str]], indicators) -> dict:
     return {"expected": len(expected), "out": len(indicators), "tp": tp, "out_conf": out_conf, "tp_conf": tp_conf}
 
 
-def evaluate_families(tables: list[GenTable] | None = None, families=None, seeds=(0,), verbose=False) -> dict:
-    totals: dict[str, dict] = {}
+def evaluate_families(tables: list[GenTable] | None = None, families=None, seeds=(0,), verbose=False,
+                      folds: int = 0) -> dict:
+    """Recall/precision per family. ``folds`` > 1: the cut-point model is retrained without each fold's
+    tables (held out by table), so no table is read by a model that saw its rows."""
+    tables = all_tables() if tables is None else tables
+    if folds > 1:
+        from train_cutpoints import train
+
+        from jixiao.corpus.cutpoints import using
+
+        totals: dict[str, dict] = {}
+        for k in range(folds):
+            test = [t for i, t in enumerate(tables) if i % folds == k]
+            model = train(exclude={t.source for t in test})
+            with using(model):
+                part = evaluate_families(test, families, seeds, verbose)
+            for fam, t in part.items():
+                acc = totals.setdefault(fam, {key: 0 for key in t})
+                for key, v in t.items():
+                    acc[key] += v
+        return totals
+    totals = {}
     for r in renderings(tables, families, seeds):
         doc = parse_text(r.text)
         s = score(r.expected, [i for _, i in doc.indicators()])

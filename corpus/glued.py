@@ -14,13 +14,14 @@ Text no cutting explains is returned as an ``unparsed`` row rather than dropped.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from dataclasses import dataclass
 
 _UNITS = sorted(set((
     "% ％ ‰ 个百分点 百分点 万元 亿元 千元 元 公里 千米 米 平方米 平方公里 立方米 万立方米 亩 万亩 公顷 株 万株 人 人次 万人 万人次 "
     "次 个 件 份 户 万户 家 所 座 辆 台 套 名 场 期 项 册 本 天 日 年 月 小时 分钟 工作日 吨 万吨 公斤 千克 斤 条 处 篇 头 只 "
-    "批 张 间 班 粒 万粒 起 种 部 块 棵 箱 例 床 栋 处次 课时 学时 所次 户次 篇次 期次 人天 车次 盏 台套 宗 单 M m km"
+    "批 张 间 班 粒 万粒 起 种 部 块 棵 箱 例 床 栋 处次 课时 学时 所次 户次 篇次 期次 人天 车次 盏 台套 宗 单 周岁 岁 周 M m km"
 ).split()), key=len, reverse=True)
 _UNIT_RE = re.compile("|".join(re.escape(u) for u in _UNITS))
 _OP = re.compile(r"(?:[≥≤><=＞＜≧≦]=?|不低于|不少于|不高于|不超过|不大于|不小于|大于等于|小于等于|大于|小于|低于|高于|"
@@ -36,6 +37,11 @@ _QUAL = sorted(set((
     "按期完成 按时完成 及时完成 全部完成 已完成 未完成 基本完成 正常运行 运行良好 逐步完善 持续完善 进一步完善 有所提高 有所提升 "
     "较高 较好 良好 优良 合格 达标 及时 有效 高 中 低 是 否 无 好 优 高中低 程度较高 及时支出"
 ).split()), key=len, reverse=True)
+_ADV = "有效|基本|明显|显著|持续|逐步|进一步|稳步|大幅|全面|长期|不断|切实|较大|大大|充分|按时|及时|按期|全部|逐年|稳定"
+_VERB = ("减轻|提高|提升|巩固|改善|保障|增强|增加|加强|下降|降低|减少|完善|发挥|缓解|推进|达标|完成|发放|到位|落实|"
+         "执行|运行|改进|扩大|促进|带动|覆盖")
+_QUAL_RE = re.compile(rf"(?:{_ADV})(?:{_VERB})")
+_AFTER = re.compile(r"(?:及以上|以上|以下|以内|左右|百分比)")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _DIGIT = re.compile(r"\d")
 
@@ -86,10 +92,21 @@ def _value_ends(s: str, p: int) -> list[tuple[int, float]]:
                     u = None
                     for x in shorter:
                         out.append((k + len(x), base + 2.0 + (0.5 if op else 0)))
+    if q < len(s) and s[q].isdigit():
+        r = re.match(r"\d+(?:\.\d+)?\s*[-—～~至]\s*\d+(?:\.\d+)?", s[q:])
+        if r:  # a range: 18—54周岁, 1-6期
+            e = q + r.end()
+            u = _UNIT_RE.match(s, e)
+            out.append((u.end() if u else e, 2.0 if u else 0.8))
+    # 95%及以上, ≥100百分比: a suffix after a number or unit
+    out += [(e + a.end(), w + 0.3) for e, w in list(out) if (a := _AFTER.match(s[e:]))]
     if not op:
         for w in _QUAL:
             if s.startswith(w, p):
                 out.append((p + len(w), 1.6 if len(w) >= 2 else 0.6))
+        m = _QUAL_RE.match(s, p)
+        if m:
+            out.append((m.end(), 1.7))
     return out
 
 
@@ -112,11 +129,41 @@ def _score_ends(s: str, p: int) -> list[tuple[int, float]]:
     return out
 
 
+def _repeated(s: str, q: int, limit: int) -> list[tuple[int, float]]:
+    """A target written twice in a row (the actual equals it): 明显改善明显改善, ≥95%95%."""
+    out = []
+    m = _OP.match(s, q)
+    body = m.end() if m else q
+    for n in range(2, 31):
+        e = body + n
+        if e + n > limit:
+            break
+        if s[body:e] == s[e:e + n] and not s[e - 1].isdigit() or (s[body:e] == s[e:e + n] and not (
+                e + n < len(s) and s[e + n].isdigit() and s[e + n - 1].isdigit())):
+            out.append((e, 1.2 + 0.05 * n))
+    return out
+
+
 def _strip_op(v: str) -> str:
     return _OP.sub("", v, count=1) if _OP.match(v) else v
 
 
-def _cells(s: str, p: int, cols: tuple[str, ...], limit: int):
+def _learned_ends(s: str, p: int, limit: int, probs) -> list[tuple[int, float]]:
+    """Qualitative targets the cut-point model sees: a value begins at ``p`` and ends where a name starts."""
+    pnv, pvn = probs
+    if pnv[p] < 0.3 or (p < len(s) and s[p].isdigit()):
+        return []
+    out = []
+    for e in range(p + 2, min(limit, p + 40) + 1):
+        if s[e - 1].isdigit():
+            break
+        end_p = 0.9 if e == limit else pvn[e]
+        if end_p >= 0.3:
+            out.append((e, 2.0 + math.log(pnv[p]) + math.log(end_p)))
+    return out
+
+
+def _cells(s: str, p: int, cols: tuple[str, ...], limit: int, probs=None):
     """Every way to read ``cols`` from ``p``: (end, score, cells)."""
     results = [(p, 0.0, {})]
     for col in cols:
@@ -128,6 +175,10 @@ def _cells(s: str, p: int, cols: tuple[str, ...], limit: int):
                 ends = _score_ends(s, q)
             else:
                 ends = _value_ends(s, q)
+                if probs is not None and col in ("value", "actual"):
+                    ends = ends + _learned_ends(s, q, limit, probs)
+                if col == "value" and "actual" in cols:
+                    ends = ends + _repeated(s, q, limit)
                 if col == "actual" and "value" in cells:
                     target = _strip_op(cells["value"])
                     if target and s.startswith(target, q):
@@ -177,9 +228,16 @@ def _name_score(name: str) -> float:
     return sc
 
 
-def cut(segment: str, cols: tuple[str, ...], max_name: int = 60) -> tuple[float, list[GluedRow]]:
-    """The best reading of ``segment`` as rows of name + ``cols``; (score, rows)."""
+def cut(segment: str, cols: tuple[str, ...], max_name: int = 60, model=None) -> tuple[float, list[GluedRow]]:
+    """The best reading of ``segment`` as rows of name + ``cols``; (score, rows).
+
+    ``model`` (a cutpoints.CutModel) adds qualitative targets at the gaps it scores as name/value
+    boundaries; without it only typed targets (numbers, dates, known phrases) are cut."""
     n = len(segment)
+    probs = None
+    if model is not None:
+        probs = ([model.prob("nv", segment, k) if k else 0.0 for k in range(n + 1)],
+                 [model.prob("vn", segment, k) if k else 0.0 for k in range(n + 1)])
     NEG = float("-inf")
     best = [NEG] * (n + 1)
     back: list[tuple[int, GluedRow] | None] = [None] * (n + 1)
@@ -187,7 +245,8 @@ def cut(segment: str, cols: tuple[str, ...], max_name: int = 60) -> tuple[float,
     first = cols[0] if cols else "value"
     # where a first cell can begin: a digit, an operator, or (for a target) a qualitative word
     starts = [bool(segment[j].isdigit() or (first not in ("weight", "score") and (
-        _OP.match(segment, j) or any(segment.startswith(w, j) for w in _QUAL)))) for j in range(n)]
+        _OP.match(segment, j) or any(segment.startswith(w, j) for w in _QUAL) or _QUAL_RE.match(segment, j)
+        or (probs is not None and probs[0][j] >= 0.3)))) for j in range(n)]
     for i in range(n):
         if best[i] == NEG:
             continue
@@ -204,7 +263,7 @@ def cut(segment: str, cols: tuple[str, ...], max_name: int = 60) -> tuple[float,
             ns = _name_score(name)
             if ns <= -6:
                 continue
-            for e, sc, cells in _cells(segment, j, cols, n):
+            for e, sc, cells in _cells(segment, j, cols, n, probs):
                 total = best[i] + ns + sc - 0.5
                 if total > best[e]:
                     best[e] = total
@@ -220,19 +279,22 @@ def cut(segment: str, cols: tuple[str, ...], max_name: int = 60) -> tuple[float,
 
 
 @functools.lru_cache(maxsize=256)
-def _cut_cached(segment: str, cols: tuple[str, ...]) -> tuple[float, list[GluedRow]]:
-    return cut(segment, cols)
+def _cut_cached(segment: str, cols: tuple[str, ...], model=None) -> tuple[float, list[GluedRow]]:
+    return cut(segment, cols, model=model)
 
 
 def read_segments(segments: list[str], cols: tuple[str, ...] | None) -> tuple[tuple[str, ...], list[list[GluedRow]]]:
     """Cut every segment with the header's columns, or with the column set that reads them best."""
+    from jixiao.corpus.cutpoints import active
+
+    model = active()
     if cols:
-        return cols, [_cut_cached(s, cols)[1] if s else [] for s in segments]
+        return cols, [_cut_cached(s, cols, model)[1] if s else [] for s in segments]
     best_cols, best_score, best_rows = SCHEMAS[0], float("-inf"), []
     for schema in SCHEMAS:
         total, rows = 0.0, []
         for s in segments:
-            sc, r = _cut_cached(s, schema) if s else (0.0, [])
+            sc, r = _cut_cached(s, schema, model) if s else (0.0, [])
             total += sc
             rows.append(r)
         if total > best_score:
