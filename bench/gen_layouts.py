@@ -227,19 +227,21 @@ def render_glued(t: GenTable, rng: random.Random) -> Rendering:
     head_words = {"value": rng.choice(["年度指标值", "指标值", "目标值"]), "actual": rng.choice(["实际完成值", "全年实际值"]),
                   "weight": "分值", "score": "得分"}
     parts = [_preamble(t, rng, "").replace("\n", "")]
+    lines = rng.random() < 0.3  # one row per line, its cells glued
     if rng.random() < 0.8:
         parts.append("绩效指标一级指标二级指标三级指标" + "".join(head_words[c] for c in order))
     expected = []
     for l1, l2s in _groups(t.rows):
-        parts.append(l1 + (f"({rng.choice([30, 40, 50])}分)" if selfeval and rng.random() < 0.5 else ""))
+        row_l1 = l1 + (f"({rng.choice([30, 40, 50])}分)" if selfeval and rng.random() < 0.5 else "")
         for l2, rows in l2s:
-            parts.append(l2)
+            row_l2 = l2
             for r in rows:
                 w = _weights(1, rng)[0]
                 cells = {"value": r.value, "actual": _actual(r, rng), "weight": w, "score": _score(w, rng)}
-                parts.append(r.level3 + "".join(cells[c] for c in order))
+                parts.append(row_l1 + row_l2 + r.level3 + "".join(cells[c] for c in order))
+                row_l1 = row_l2 = ""
                 expected.append((r.level3, r.value))
-    return Rendering("glued", t.source, "".join(parts) + "\n", expected)
+    return Rendering("glued", t.source, ("\n" if lines else "").join(parts) + "\n", expected)
 
 
 def render_selfeval(t: GenTable, rng: random.Random, old: bool = False, family: str = "selfeval") -> Rendering:
@@ -290,7 +292,10 @@ def render_pipe_split(t: GenTable, rng: random.Random, trad: bool = False, old: 
     if selfeval:
         head += [rng.choice(["实际完成值", "全年实际值"]), "分值", "得分"]
     lines = [_preamble(t, rng, " | ").replace("\n", " |\n").rstrip("\n")]
+    if rng.random() < 0.3:
+        head = ["绩效指标"] + head  # the merged 绩效指标 cell left of the header
     lines += _split_header_lines(head, rng) if not trad or rng.random() < 0.5 else [" | ".join(head) + " |"]
+    lead = "| " if rng.random() < 0.3 else ""
     expected = []
     for l1, l2s in _groups(t.rows):
         first1 = True
@@ -298,11 +303,13 @@ def render_pipe_split(t: GenTable, rng: random.Random, trad: bool = False, old: 
             first2 = True
             for r in rows:
                 cells = [_l1(r, rng, old) if first1 else "", _l2(r, rng, old) if first2 else "", r.level3, r.value]
+                if head[0] == "绩效指标":
+                    cells.insert(0, "")
                 if selfeval:
                     w = _weights(1, rng)[0]
                     cells += [_actual(r, rng), w, _score(w, rng)]
                 first1 = first2 = False
-                lines.append(" | ".join(cells) + " |")
+                lines.append(lead + " | ".join(cells) + " |")
                 expected.append((r.level3, r.value))
     return Rendering(family, t.source, "\n".join(lines) + "\n", expected)
 

@@ -144,6 +144,24 @@ def _repeated(s: str, q: int, limit: int) -> list[tuple[int, float]]:
     return out
 
 
+_NUMV = re.compile(r"(\d+(?:\.\d+)?)(.*)$")
+
+
+def _agree(value: str, actual: str) -> float:
+    """An actual value like its target (same unit, a near number) is the usual case."""
+    a, b = _NUMV.search(_strip_op(value)), _NUMV.search(actual)
+    if not a or not b:
+        return 0.0
+    sc = 0.0
+    ua, ub = a.group(2), b.group(2)
+    if ua != ub:
+        sc -= 1.0 if (ua and not ub) or (ub and not ua) else 0.5
+    x, y = float(a.group(1)), float(b.group(1))
+    if x and y:
+        sc += 0.8 if 0.5 <= y / x <= 2 else -0.5
+    return sc
+
+
 def _strip_op(v: str) -> str:
     return _OP.sub("", v, count=1) if _OP.match(v) else v
 
@@ -190,6 +208,8 @@ def _cells(s: str, p: int, cols: tuple[str, ...], limit: int, probs=None):
                 c = dict(cells)
                 c[col] = s[q:e]
                 bonus = 0.0
+                if col == "actual" and "value" in c:
+                    bonus += _agree(c["value"], c["actual"])
                 if col == "score" and "weight" in c:
                     try:
                         ws, ss = float(c["weight"]), float(c["score"])
@@ -222,6 +242,10 @@ def _name_score(name: str) -> float:
         sc -= 2
     if name[0].isdigit():
         sc -= 0.6
+    if han < 4:
+        sc -= 0.5
+    if name[0] in "年月日底前内后":
+        sc -= 1.5
     sc -= 0.8 * len(re.findall(r"\d+", name))
     if len(name) > 40:
         sc -= (len(name) - 40) * 0.1
@@ -264,7 +288,7 @@ def cut(segment: str, cols: tuple[str, ...], max_name: int = 60, model=None) -> 
             if ns <= -6:
                 continue
             for e, sc, cells in _cells(segment, j, cols, n, probs):
-                total = best[i] + ns + sc - 0.5
+                total = best[i] + ns + sc - 1.0
                 if total > best[e]:
                     best[e] = total
                     back[e] = (i, GluedRow(name, cells))

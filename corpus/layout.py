@@ -913,7 +913,7 @@ class _Builder:
                             self.reader.feed_tokens(rest)
                             self._close_reader()
                         return 1
-            if kind == "para" and len(val) >= 30:
+            if kind == "para" and (len(val) >= 30 or (len(val) >= 12 and " " not in val.strip())):
                 flat = _WS.sub("", val)
                 found = glued_header(flat.translate(_T2S))
                 if found:
@@ -930,6 +930,18 @@ class _Builder:
                     self._open_reader(["level1", "level2", "level3"], "glued")
                     self.reader.feed_glued(flat[marks[0].start():])
                     return 1
+                # one row per line, its cells glued: 产出指标数量指标种植数量≥17600株 / 成活率≥95%
+                if marks and marks[0].start() == 0 and re.search(r"\d", flat) and self.prose is None \
+                        and not _prose_list(val, self.labels):
+                    j, text = i, ""
+                    while j < len(items) and items[j][0] == "para" and items[j][1] and \
+                            " " not in items[j][1].strip() and not _STOP.match(items[j][1]):
+                        text += items[j][1].strip()
+                        j += 1
+                    if len(_glued_labels(self.labels).findall(text.translate(_T2S))) >= 3 and j - i >= 2:
+                        self._open_reader(["level1", "level2", "level3"], "glued")
+                        self.reader.feed_glued(text)
+                        return j - i
             if header_role(val) and header_role(val) != "skip" or key(val) in ("绩效指标",):
                 roles, j = [], i
                 while j < len(items) and items[j][0] == kind and (header_role(items[j][1] or "") or
