@@ -14,6 +14,7 @@ written as JSON for plain-arithmetic inference.
 from __future__ import annotations
 
 import random
+import re
 import sys
 from pathlib import Path
 
@@ -48,12 +49,42 @@ def examples(tables, rng: random.Random):
     return X, y_nv, y_vn
 
 
-def train(tables=None, exclude: set[str] | frozenset = frozenset(), seed: int = 0) -> CutModel:
+HARVEST = ROOT.parent / "shared" / "corpus" / "train" / "harvest.jsonl"
+
+
+def extra_tables(size: int = 8) -> list:
+    """Labelled rows beyond the generator's tables: the classifier's curated training rows (in the
+    package) and the harvested rows of ../shared/corpus/train (when present), in tables of ``size``."""
+    import json
+
+    rows = []
+    for line in (ROOT / "models" / "data" / "training.jsonl").read_text(encoding="utf-8").splitlines():
+        r = json.loads(line)
+        if r.get("value") and r.get("source") in ("curated", "taxonomy"):
+            rows.append(gen_layouts.Row("", "", r["level3"], r["value"]))
+    if HARVEST.exists():
+        for line in HARVEST.read_text(encoding="utf-8").splitlines():
+            r = json.loads(line)
+            if r.get("value") and r.get("name") and r.get("quality") != "test fixture":
+                rows.append(gen_layouts.Row("", "", r["name"], r["value"]))
+    rows = [r for r in rows if len(r.level3) <= 60 and len(r.value) <= 40]
+    random.Random(0).shuffle(rows)
+    return [gen_layouts.GenTable(f"extra:{k}", rows[k:k + size]) for k in range(0, len(rows), size)]
+
+
+def train(tables=None, exclude: set[str] | frozenset = frozenset(), seed: int = 0, extra: bool = True) -> CutModel:
+    """Fit on ``tables`` (default: all the generator's) minus the sources in ``exclude``; rows of the
+    extra sets whose name is in an excluded table are dropped too (no held-out row is trained on)."""
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
     tables = gen_layouts.all_tables() if tables is None else tables
+    held = {re.sub(r"\s+", "", r.level3) for t in tables if t.source in exclude for r in t.rows}
     tables = [t for t in tables if t.source not in exclude]
+    if extra:
+        for t in extra_tables():
+            t.rows = [r for r in t.rows if re.sub(r"\s+", "", r.level3) not in held]
+            tables.append(t)
     X, y_nv, y_vn = examples(tables, random.Random(seed))
     vec = DictVectorizer()
     M = vec.fit_transform([{f: 1 for f in x} for x in X])
@@ -61,7 +92,7 @@ def train(tables=None, exclude: set[str] | frozenset = frozenset(), seed: int = 
     weights = {}
     for event, y in (("nv", y_nv), ("vn", y_vn)):
         lr = LogisticRegression(C=0.5, max_iter=2000).fit(M, y)
-        w = {str(n): round(float(c), 3) for n, c in zip(names, lr.coef_[0]) if abs(c) >= 0.05}
+        w = {str(n): round(float(c), 2) for n, c in zip(names, lr.coef_[0]) if abs(c) >= 0.1}
         w["b"] = round(float(lr.intercept_[0]) + w.get("b", 0.0), 3)
         weights[event] = w
     return CutModel(weights)
