@@ -51,6 +51,9 @@ SCHEMAS = (("value",), ("value", "actual"), ("value", "actual", "weight", "score
            ("value", "actual", "weight"))
 
 
+MODEL_WEIGHT = 0.5  # how much the cut-point model's log-probabilities count against the grammar's scores
+
+
 @dataclass
 class GluedRow:
     name: str
@@ -287,8 +290,11 @@ def cut(segment: str, cols: tuple[str, ...], max_name: int = 60, model=None) -> 
             ns = _name_score(name)
             if ns <= -6:
                 continue
+            # the model's view of the row's two ends: the name ends at j, the next name starts at e
+            edge = MODEL_WEIGHT * math.log(max(probs[0][j], 0.02)) if probs is not None else 0.0
             for e, sc, cells in _cells(segment, j, cols, n, probs):
-                total = best[i] + ns + sc - 1.0
+                tail = MODEL_WEIGHT * math.log(max(probs[1][e], 0.02)) if probs is not None and e < n else 0.0
+                total = best[i] + ns + sc - 1.0 + edge + tail
                 if total > best[e]:
                     best[e] = total
                     back[e] = (i, GluedRow(name, cells))
