@@ -246,9 +246,13 @@ def render_glued(t: GenTable, rng: random.Random) -> Rendering:
 
 def render_selfeval(t: GenTable, rng: random.Random, old: bool = False, family: str = "selfeval") -> Rendering:
     dev = rng.random() < 0.5
+    weight_first = rng.random() < 0.25  # 三级指标 分值 年度指标值 全年实际值 得分 (Ningxia-style order)
+    repeat = rng.random() < 0.25  # category labels written on every row (no merged cells)
+    points = rng.random() < 0.3  # 产出指标 (50分)
     lines = [_preamble(t, rng, " ").rstrip("\n")]
-    lines.append("一级指标 二级指标 三级指标 " + rng.choice(["年度指标值", "指标值", "目标值"]) + " "
-                 + rng.choice(["实际完成值", "全年实际值", "全年完成值"]) + " 分值 得分"
+    vh, ah = rng.choice(["年度指标值", "指标值", "目标值"]), rng.choice(["实际完成值", "全年实际值", "全年完成值"])
+    cols = f"分值 {vh} {ah} 得分" if weight_first else f"{vh} {ah} 分值 得分"
+    lines.append("一级指标 二级指标 三级指标 " + cols
                  + (" " + rng.choice(["偏差原因分析及改进措施", "未完成原因及改进措施"]) if dev else ""))
     expected = []
     for l1, l2s in _groups(t.rows):
@@ -259,12 +263,13 @@ def render_selfeval(t: GenTable, rng: random.Random, old: bool = False, family: 
                 w = _weights(1, rng)[0]
                 s = _score(w, rng)
                 lead = []
-                if first1:
-                    lead.append(_l1(r, rng, old))
-                if first2:
+                if first1 or repeat:
+                    lead.append(_l1(r, rng, old) + (f" ({rng.choice([30, 40, 50])}分)" if points and first1 else ""))
+                if first2 or repeat:
                     lead.append(_l2(r, rng, old))
                 first1 = first2 = False
-                cells = lead + [r.level3, r.value, _actual(r, rng), w, s]
+                data = [w, r.value, _actual(r, rng), s] if weight_first else [r.value, _actual(r, rng), w, s]
+                cells = lead + [r.level3] + data
                 if dev and s != w:
                     cells.append(rng.choice(["受天气影响进度滞后", "部分资金未及时拨付", "下年度加强管理"]))
                 lines.append(" ".join(cells))

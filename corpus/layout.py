@@ -339,6 +339,20 @@ class _Row:
     cells: dict[str, str] = field(default_factory=dict)
 
 
+_POINTS = re.compile(r"^[（(]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")
+
+
+def _join_points(tokens: list[str]) -> list[str]:
+    """``产出指标`` ``(50分)`` → ``产出指标 (50分)``: a label's points written as a word of their own."""
+    out: list[str] = []
+    for t in tokens:
+        if out and _POINTS.match(t):
+            out[-1] += " " + t
+        else:
+            out.append(t)
+    return out
+
+
 def _balance(tokens: list[str]) -> list[str]:
     """Rejoin words split inside brackets: ``数量(`` ``≥**个`` ``)`` → ``数量( ≥**个 )``."""
     out: list[str] = []
@@ -509,7 +523,7 @@ class TableReader:
             return
         toks = [c for c in cells if c]
         if split:
-            toks = _balance(toks)
+            toks = _join_points(_balance(toks))
         code = None
         if "code" in roles and len(toks) > 1 and compat("code", toks[0]) > 0 and not self.labels(toks[0]):
             code = toks.pop(0)
