@@ -299,8 +299,9 @@ def render_pipe_split(t: GenTable, rng: random.Random, trad: bool = False, old: 
     lines = [_preamble(t, rng, " | ").replace("\n", " |\n").rstrip("\n")]
     if rng.random() < 0.3:
         head = ["绩效指标"] + head  # the merged 绩效指标 cell left of the header
-    lines += _split_header_lines(head, rng) if not trad or rng.random() < 0.5 else [" | ".join(head) + " |"]
     lead = "| " if rng.random() < 0.3 else ""
+    lines += [lead + h for h in (_split_header_lines(head, rng) if not trad or rng.random() < 0.5
+                                 else [" | ".join(head) + " |"])]
     expected = []
     for l1, l2s in _groups(t.rows):
         first1 = True

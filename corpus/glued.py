@@ -293,7 +293,9 @@ def cut(segment: str, cols: tuple[str, ...], max_name: int = 60, model=None) -> 
             # the model's view of the row's two ends: the name ends at j, the next name starts at e
             edge = MODEL_WEIGHT * math.log(max(probs[0][j], 0.02)) if probs is not None else 0.0
             for e, sc, cells in _cells(segment, j, cols, n, probs):
-                tail = MODEL_WEIGHT * math.log(max(probs[1][e], 0.02)) if probs is not None and e < n else 0.0
+                # (trained on name-target-name text: with more columns the row's end is not such a gap)
+                tail = MODEL_WEIGHT * math.log(max(probs[1][e], 0.02)) \
+                    if probs is not None and e < n and len(cols) == 1 else 0.0
                 total = best[i] + ns + sc - 1.0 + edge + tail
                 if total > best[e]:
                     best[e] = total

@@ -1291,6 +1291,8 @@ def _split_header(items, i) -> tuple[list[str], int, list[str]] | None:
         len(key(c)) <= 3 and _HEADER_PART.match(key(c))))), None)
     if start is None:
         return None
+    while start and not first[start - 1]:
+        start -= 1  # an empty cell before the header (a leading pipe) is the header's own column
     prefix, first = first[:start], first[start:]
     alone = sum(1 for c in first if header_role(c))
     rows = [first]

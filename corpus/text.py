@@ -382,9 +382,8 @@ def _header_tail(pending: list[str], cells: list[str]) -> bool:
     """The last cells of a header row written over two lines (… | 三级指标 | / 目标值 |): a row of its own."""
     from jixiao.corpus.layout import header_role
 
-    roles = [header_role(c) for c in pending + cells if c]
-    return bool(roles) and all(r and r != "skip" for r in roles) and header_role(cells[-1] if cells else "") \
-        not in (None, "skip", "level1", "level2")
+    roles = [header_role(c) for c in cells if c]
+    return bool(roles) and all(r and r != "skip" for r in roles) and roles[-1] not in ("level1", "level2")
 
 
 def _pipe_rows(region: list[str]) -> list[list[str]]:
