@@ -52,6 +52,7 @@ SCHEMAS = (("value",), ("value", "actual"), ("value", "actual", "weight", "score
 
 
 MODEL_WEIGHT = 0.5  # how much the cut-point model's log-probabilities count against the grammar's scores
+ROW_COST = 0.6  # each row must pay for itself: fewer, fuller rows unless the cells say otherwise
 
 
 @dataclass
@@ -296,7 +297,7 @@ def cut(segment: str, cols: tuple[str, ...], max_name: int = 60, model=None) -> 
                 # (trained on name-target-name text: with more columns the row's end is not such a gap)
                 tail = MODEL_WEIGHT * math.log(max(probs[1][e], 0.02)) \
                     if probs is not None and e < n and len(cols) == 1 else 0.0
-                total = best[i] + ns + sc - 1.0 + edge + tail
+                total = best[i] + ns + sc - ROW_COST + edge + tail
                 if total > best[e]:
                     best[e] = total
                     back[e] = (i, GluedRow(name, cells))
