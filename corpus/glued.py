@@ -62,6 +62,19 @@ class GluedRow:
     unparsed: bool = False
 
 
+@functools.lru_cache(maxsize=64)
+def _qual_at(s: str) -> dict[int, list[int]]:
+    """Where each known qualitative phrase occurs in ``s``: start → ends (one pass per phrase)."""
+    at: dict[int, list[int]] = {}
+    for w in _QUAL:
+        k = s.find(w)
+        while k >= 0:
+            at.setdefault(k, []).append(k + len(w))
+            k = s.find(w, k + 1)
+    return at
+
+
+@functools.lru_cache(maxsize=1 << 15)
 def _value_ends(s: str, p: int) -> list[tuple[int, float]]:
     """Ends of a target cell starting at ``p``, each with how typical it is."""
     out: list[tuple[int, float]] = []
@@ -105,9 +118,8 @@ def _value_ends(s: str, p: int) -> list[tuple[int, float]]:
     # 95%及以上, ≥100百分比: a suffix after a number or unit
     out += [(e + a.end(), w + 0.3) for e, w in list(out) if (a := _AFTER.match(s[e:]))]
     if not op:
-        for w in _QUAL:
-            if s.startswith(w, p):
-                out.append((p + len(w), 1.6 if len(w) >= 2 else 0.6))
+        for e in _qual_at(s).get(p, ()):
+            out.append((e, 1.6 if e - p >= 2 else 0.6))
         m = _QUAL_RE.match(s, p)
         if m:
             out.append((m.end(), 1.7))
@@ -151,6 +163,7 @@ def _repeated(s: str, q: int, limit: int) -> list[tuple[int, float]]:
 _NUMV = re.compile(r"(\d+(?:\.\d+)?)(.*)$")
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def _agree(value: str, actual: str) -> float:
     """An actual value like its target (same unit, a near number) is the usual case."""
     a, b = _NUMV.search(_strip_op(value)), _NUMV.search(actual)
@@ -227,6 +240,7 @@ def _cells(s: str, p: int, cols: tuple[str, ...], limit: int, probs=None):
     return results
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def _name_score(name: str) -> float:
     han = len(_HAN.findall(name))
     if han < 2:
@@ -272,8 +286,9 @@ def cut(segment: str, cols: tuple[str, ...], max_name: int = 60, model=None) -> 
     best[0] = 0.0
     first = cols[0] if cols else "value"
     # where a first cell can begin: a digit, an operator, or (for a target) a qualitative word
+    qual = _qual_at(segment)
     starts = [bool(segment[j].isdigit() or (first not in ("weight", "score") and (
-        _OP.match(segment, j) or any(segment.startswith(w, j) for w in _QUAL) or _QUAL_RE.match(segment, j)
+        _OP.match(segment, j) or j in qual or _QUAL_RE.match(segment, j)
         or (probs is not None and probs[0][j] >= 0.3)))) for j in range(n)]
     for i in range(n):
         if best[i] == NEG:
