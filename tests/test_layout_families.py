@@ -182,3 +182,38 @@ def test_table_output_marks_suspect_rows(tmp_path):
     line = next(ln for ln in out.splitlines() if "年度" in ln and "2021" in ln)
     assert "存疑" in line and "header-word" in line
     assert "存疑" not in next(ln for ln in out.splitlines() if "培训人数" in ln)
+
+
+# ---------------------------------------------------------------- the learned cut points
+
+def test_cut_point_model_ships_and_reads_without_sklearn():
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom jixiao.corpus.text import read_text\nfrom jixiao.corpus.layout import build_document\n"
+            "t='产出指标数量指标装备数量95%质量指标购装备验收合格率95%时效指标按时间进度要求支付使用资金支出进度要求'\n"
+            "d=build_document(read_text(t.encode(),'x.txt'))\n"
+            "print(len(list(d.indicators())), 'sklearn' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["3", "False"]
+
+
+def test_cut_point_model_finds_a_qualitative_target_between_names():
+    from jixiao.corpus.cutpoints import default_model
+
+    model = default_model()
+    assert model is not None
+    s = "按时间进度要求支付使用资金支出进度要求资金成本小于等于核定数"
+    k_nv, k_vn = s.index("支出进度"), s.index("资金成本")
+    assert model.prob("nv", s, k_nv) > 0.5 and model.prob("vn", s, k_vn) > 0.5
+    assert model.prob("nv", s, 3) < 0.1 and model.prob("vn", s, 3) < 0.1  # inside 时间进度
+
+
+def test_cut_point_model_round_trips_json():
+    from jixiao.corpus.cutpoints import CutModel, default_model
+
+    m = default_model()
+    again = CutModel.from_json(m.to_json())
+    s = "沿线群众出行条件明显改善道路设计使用年限"
+    assert [round(again.prob("nv", s, k), 6) for k in range(1, len(s))] == \
+        [round(m.prob("nv", s, k), 6) for k in range(1, len(s))]
