@@ -74,6 +74,27 @@ def _qual_at(s: str) -> dict[int, list[int]]:
     return at
 
 
+def _repeats_at(s: str) -> set[int]:
+    """Positions where a run of 2-30 characters is written twice in a row (a target and its equal actual)."""
+    out = set()
+    for j in range(len(s)):
+        for n in range(2, min(31, (len(s) - j) // 2 + 1)):
+            if s[j:j + n] == s[j + n:j + 2 * n]:
+                out.add(j)
+                break
+    return out
+
+
+# OCR puts letters for digits and signs (30O0亩, 工90%, 》95%, 98$); cells are matched on a view with
+# the usual ones put back (same length, so what is returned is the text as written)
+_OCR_FIX = re.compile(r"(?<=\d)[Oo](?=[\dO%])|(?<=\d)[Oo]|[Oo](?=\d)|(?<=\d)[lI](?=\d)|[工》](?=\d)|(?<=\d)\$")
+_OCR_MAP = {"O": "0", "o": "0", "l": "1", "I": "1", "工": "≥", "》": "≥", "$": "%"}
+
+
+def digit_view(s: str) -> str:
+    return _OCR_FIX.sub(lambda m: _OCR_MAP[m.group(0)], s)
+
+
 @functools.lru_cache(maxsize=1 << 15)
 def _value_ends(s: str, p: int) -> list[tuple[int, float]]:
     """Ends of a target cell starting at ``p``, each with how typical it is."""
@@ -150,13 +171,14 @@ def _repeated(s: str, q: int, limit: int) -> list[tuple[int, float]]:
     out = []
     m = _OP.match(s, q)
     body = m.end() if m else q
-    for n in range(2, 31):
-        e = body + n
-        if e + n > limit:
-            break
-        if s[body:e] == s[e:e + n] and not s[e - 1].isdigit() or (s[body:e] == s[e:e + n] and not (
-                e + n < len(s) and s[e + n].isdigit() and s[e + n - 1].isdigit())):
-            out.append((e, 1.2 + 0.05 * n))
+    for start in ((q, body) if body > q else (q,)):
+        for n in range(2, 31):
+            e = start + n
+            if e + (e - q) > limit:
+                break
+            same = s[start:e] == s[e:e + n] or s[q:e] == s[e:e + (e - q)]
+            if same and not (e + n < len(s) and s[e + n].isdigit() and s[e + n - 1].isdigit()):
+                out.append((e, 1.2 + 0.05 * n))
     return out
 
 
@@ -287,8 +309,9 @@ def cut(segment: str, cols: tuple[str, ...], max_name: int = 60, model=None) -> 
     first = cols[0] if cols else "value"
     # where a first cell can begin: a digit, an operator, or (for a target) a qualitative word
     qual = _qual_at(segment)
+    twice = _repeats_at(segment) if "actual" in cols else set()
     starts = [bool(segment[j].isdigit() or (first not in ("weight", "score") and (
-        _OP.match(segment, j) or j in qual or _QUAL_RE.match(segment, j)
+        _OP.match(segment, j) or j in qual or j in twice or _QUAL_RE.match(segment, j)
         or (probs is not None and probs[0][j] >= 0.3)))) for j in range(n)]
     for i in range(n):
         if best[i] == NEG:

@@ -674,7 +674,8 @@ class TableReader:
         for start, end, _ in marks + [(len(simp), len(simp), None)]:
             spans.append((pos, start))
             pos = end
-        cols, cut = glued.read_segments([simp[a:b] for a, b in spans], cols)
+        view = glued.digit_view(simp)
+        cols, cut = glued.read_segments([view[a:b] for a, b in spans], cols)
         for k, ((a, b), rows) in enumerate(zip(spans, cut)):
             if k:
                 lab = self.labels(marks[k - 1][2])
