@@ -21,7 +21,7 @@ from dataclasses import dataclass
 _UNITS = sorted(set((
     "% ％ ‰ 个百分点 百分点 万元 亿元 千元 元 公里 千米 米 平方米 平方公里 立方米 万立方米 亩 万亩 公顷 株 万株 人 人次 万人 万人次 "
     "次 个 件 份 户 万户 家 所 座 辆 台 套 名 场 期 项 册 本 天 日 年 月 小时 分钟 工作日 吨 万吨 公斤 千克 斤 条 处 篇 头 只 "
-    "批 张 间 班 粒 万粒 起 种 部 块 棵 箱 例 床 栋 处次 课时 学时 所次 户次 篇次 期次 人天 车次 盏 台套 宗 单 周岁 岁 周 M m km"
+    "批 张 间 班 粒 万粒 起 种 部 块 棵 箱 例 床 栋 处次 课时 学时 所次 户次 篇次 期次 人天 车次 盏 台套 宗 单 周岁 岁 周 万 亿 M m km"
 ).split()), key=len, reverse=True)
 _UNIT_RE = re.compile("|".join(re.escape(u) for u in _UNITS))
 _OP = re.compile(r"(?:[≥≤><=＞＜≧≦]=?|不低于|不少于|不高于|不超过|不大于|不小于|大于等于|小于等于|大于|小于|低于|高于|"
@@ -237,10 +237,10 @@ def _cells(s: str, p: int, cols: tuple[str, ...], limit: int, probs=None):
                 if col == "value" and "actual" in cols:
                     ends = ends + _repeated(s, q, limit)
                 if col == "actual" and "value" in cells:
-                    target = _strip_op(cells["value"])
-                    if target and s.startswith(target, q):
-                        ends = [(e, w + (1.5 if e == q + len(target) else 0)) for e, w in ends] + \
-                               [(q + len(target), 1.8)]
+                    for target in {_strip_op(cells["value"]), cells["value"]}:
+                        if target and s.startswith(target, q):
+                            ends = [(e, w + (1.5 if e == q + len(target) else 0)) for e, w in ends] + \
+                                   [(q + len(target), 1.8)]
             for e, w in ends:
                 if e > limit:
                     continue
@@ -274,7 +274,7 @@ def _name_score(name: str) -> float:
         sc -= 3
     if name[0] in "，,：:；;）)、。":
         sc -= 3
-    if _OP.search(re.sub(r"[（(][^)）]*[)）]", "", name)):
+    if re.search(r"[≥≤<>=＞＜≧≦]", re.sub(r"[（(][^)）]*[)）]", "", name)):
         sc -= 3
     if re.search(r"[%％]", re.sub(r"[（(][^)）]*[)）]", "", name)):
         sc -= 2
