@@ -232,7 +232,9 @@ def render_glued(t: GenTable, rng: random.Random) -> Rendering:
         parts.append("绩效指标一级指标二级指标三级指标" + "".join(head_words[c] for c in order))
     expected = []
     for l1, l2s in _groups(t.rows):
-        row_l1 = l1 + (f"({rng.choice([30, 40, 50])}分)" if selfeval and rng.random() < 0.5 else "")
+        old = rng.random() < 0.2
+        row_l1 = _l1(l2s[0][1][0], rng, old) + (f"({rng.choice([30, 40, 50])}分)" if selfeval and rng.random() < 0.5
+                                               else "")
         for l2, rows in l2s:
             row_l2 = l2
             for r in rows:

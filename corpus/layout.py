@@ -744,7 +744,12 @@ def _glued_labels(labels: Labels) -> re.Pattern:
     for s in labels.l1 | labels.l2:
         if s.endswith("指标"):
             names.update({s, s[:-2] + "目标"})
-    return re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
+        elif s.startswith("项目") and len(s) >= 4:
+            names.add(s)  # older first-level words (项目产出, 项目效果) are never part of a name
+    points = r"[（(]\d+(?:\.\d+)?分[)）]"
+    short = sorted((s for s in labels.l1 if not s.endswith("指标") and len(s) >= 2), key=len, reverse=True)
+    return re.compile("|".join([f"(?:{'|'.join(re.escape(n) for n in short)}){points}"] +
+                               [re.escape(n) + f"(?:{points})?" for n in sorted(names, key=len, reverse=True)]))
 
 
 _GLUED_HEADER = re.compile("|".join(re.escape(k) for k in sorted(_HEADER, key=len, reverse=True) if len(k) >= 2))
