@@ -17,7 +17,8 @@ Leave-one-document-out (``--loo``): the one learned part, the glued-text cut-poi
 is read; the rest of the reader is rules. Rules written
 after looking at documents: the split-header and prose rules after the generator's renderings only;
 glued cutting after the generator and 2020_hunan-hengshan / 2023_fujian-ningde_rencai (prose after
-a glued table); the confidence flags after the issue's examples and the dev rows flagged by them.
+a glued table); self-evaluation prose (名称指标为X实际完成值为Y) after 2023_neimenggu; the confidence
+flags after the issue's examples and the dev rows flagged by them.
 """
 
 from __future__ import annotations

@@ -1215,7 +1215,8 @@ class _Builder:
             lab1 = self.labels(r.level1) if r.level1 else None
             lab2 = self.labels(r.level2) if r.level2 else None
             ind = Indicator(level1=self.labels.level1(lab1), level2=self.labels.level2(lab2, lab1),
-                            level1_raw=r.level1, level2_raw=r.level2, level3=r.name, value=r.value, flags=["prose"])
+                            level1_raw=r.level1, level2_raw=r.level2, level3=r.name, value=r.value,
+                            actual=r.actual, flags=["prose"])
             confidence.assess(ind, labels=self.labels, header_role=header_role)
             self.proj.project.indicators.append(ind)
         return True

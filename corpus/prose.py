@@ -43,6 +43,18 @@ class ProseRow:
     level2: str | None
     name: str
     value: str | None
+    actual: str | None = None
+
+
+def _reported(body: str) -> list[tuple[str, str, str]]:
+    """Self-evaluation prose: ``名称指标为100%实际完成值为100%`` (several run together) → (name, value, actual)."""
+    from jixiao.corpus.glued import _UNIT_RE
+
+    units = _UNIT_RE.pattern
+    v = rf"(?:{_OPS})?\d[\d.,，]*(?:{units})?"
+    rx = re.compile(rf"(?P<name>[^；;。，,]+?)(?:指标值?|目标值|目标|年度指标值)为(?P<value>{v})[，,]?"
+                    rf"(?:实际完成值?|实际值|完成值|实际完成情况)为(?P<actual>{v})")
+    return [(m.group("name").strip(), m.group("value"), m.group("actual")) for m in rx.finditer(body)]
 
 
 @functools.lru_cache(maxsize=4)
@@ -80,6 +92,8 @@ def is_prose_list(text: str, labels) -> bool:
     lone = len(found) == 1 and found[0].start() == 0 and found[0].end() >= len(text.strip()) - 1
     if lone:
         return bool(found[0].group("enum")) and labels(found[0].group("label")) is not None
+    if any(m.group("enum") for m in found) and _reported(text):
+        return True  # 3.时效指标。…指标为100%实际完成值为100%
     return any(m.group("colon") in ("：", ":") for m in found) and any(_VALUE.search(p.strip()) or _QUAL.search(
         p.strip()) for p in _ITEM_SPLIT.split(text))
 
@@ -142,7 +156,10 @@ class ProseReader:
         continuing = self.l2 is not None
         for start, end, label in cuts:
             body = text[pos:start]
-            if (pos or continuing) and body.strip():
+            reported = _reported(body) if (pos or continuing) else []
+            for name, value, actual in reported:
+                rows.append(ProseRow(self.l1, self.l2, re.sub(rf"^{_ENUM}", "", name).strip(), value, actual))
+            if (pos or continuing) and body.strip() and not reported:
                 for item in _items(body):
                     name, value = split_item(item)
                     name = re.sub(rf"^{_ENUM}", "", name).strip()
@@ -152,7 +169,8 @@ class ProseReader:
                 raw = text[start:end].strip()
                 lab = self.labels(label)
                 levels = lab.levels if lab else frozenset({2})
-                if 1 in levels and (2 not in levels or self.l1 is None or re.match(r"[一二三四五六七八九十]", raw)):
+                if 1 in levels and (2 not in levels or (self.l1 is None and self.l2 is None)
+                                    or re.match(r"[一二三四五六七八九十]", raw)):
                     self.l1, self.l2 = label, None
                 else:
                     self.l2 = label

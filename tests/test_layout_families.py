@@ -217,3 +217,11 @@ def test_cut_point_model_round_trips_json():
     s = "沿线群众出行条件明显改善道路设计使用年限"
     assert [round(again.prob("nv", s, k), 6) for k in range(1, len(s))] == \
         [round(m.prob("nv", s, k), 6) for k in range(1, len(s))]
+
+
+def test_self_evaluation_prose_reports_target_and_actual():
+    text = ("（四）绩效指标完成情况分析\n1.数量指标。培训人数指标为300人实际完成值为320人。\n"
+            "2.时效指标。补助资金按月发放指标为100%实际完成值为100%工作经费年底前拨付指标为100%实际完成值为95%\n")
+    got = [(i.level2, i.level3, i.value, i.actual) for _, i in GEN.parse_text(text).indicators()]
+    assert got == [("数量指标", "培训人数", "300人", "320人"), ("时效指标", "补助资金按月发放", "100%", "100%"),
+                   ("时效指标", "工作经费年底前拨付", "100%", "95%")]
