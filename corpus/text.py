@@ -253,6 +253,7 @@ def split_blocks(text: str) -> list[Block]:
     lines = text.split("\n")
     blocks: list[Block] = []
     i, n = 0, len(lines)
+    spaced = _blank_separated(lines)
     while i < n:
         line = lines[i]
         if _is_tsv_row(line):
@@ -262,12 +263,29 @@ def split_blocks(text: str) -> list[Block]:
         elif "|" in line:
             i = _pipe_region(lines, i, blocks)
         else:
-            if line.strip():
+            if line.strip() and spaced:
+                # paragraphs apart by blank lines: lines that touch are one wrapped cell
+                run = [line.strip()]
+                while i + 1 < n and lines[i + 1].strip() and "|" not in lines[i + 1] and \
+                        not lines[i + 1].startswith("\t") and len(run) < 4:
+                    i += 1
+                    run.append(lines[i].strip())
+                blocks.append(Paragraph("\n".join(run)))
+            elif line.strip():
                 blocks.append(Paragraph(line.strip()))
             elif line:
                 blocks.append(Paragraph(""))  # a blank cell written as a space (HTML &nbsp;)
             i += 1
     return blocks
+
+
+def _blank_separated(lines: list[str]) -> bool:
+    """Cells written one per paragraph with blank lines between (a web page's table copied out)."""
+    body = [k for k, ln in enumerate(lines) if ln.strip() and "|" not in ln and not ln.startswith("\t")]
+    if len(body) < 12:
+        return False
+    apart = sum(1 for k in body if k + 1 < len(lines) and not lines[k + 1].strip())
+    return apart >= 0.75 * len(body)
 
 
 def _cell(s: str) -> str:
