@@ -35,6 +35,7 @@ _SEP_TAIL = re.compile(r"(?:为|均为|达到|达|：|:)$")
 _ITEM_SPLIT = re.compile(r"[；;。\n]+")
 _ENUM = r"(?:\d{1,2}\s*[.、．]|[（(]\s*\d{1,2}\s*[)）]|[一二三四五六七八九十]{1,2}\s*[、.．]|[（(][一二三四五六七八九十]{1,2}[)）])"
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_LEAD = re.compile(r"^\s*(?:绩效指标|年度绩效指标|绩效指标情况)\s*[:：]\s*")
 
 
 @dataclass
@@ -86,6 +87,7 @@ def find_labels(text: str, labels) -> list[re.Match]:
 
 def is_prose_list(text: str, labels) -> bool:
     """A paragraph that opens a labelled indicator list (or is a lone 一、产出指标 heading of one)."""
+    text = _LEAD.sub("", text)
     found = find_labels(text, labels)
     if not found:
         return False
@@ -148,13 +150,13 @@ class ProseReader:
         self.l2: str | None = None
 
     def feed(self, text: str) -> list[ProseRow]:
-        text = re.sub(r"^\s*(?:绩效指标|年度绩效指标|绩效指标情况)\s*[:：]\s*", "", text)
+        text = _LEAD.sub("", text)
         marks = find_labels(text, self.labels)
         rows: list[ProseRow] = []
         cuts = [(m.start(), m.end(), m.group("label")) for m in marks] + [(len(text), len(text), None)]
         pos = 0
         continuing = self.l2 is not None
-        for start, end, label in cuts:
+        for n_mark, (start, end, label) in enumerate(cuts):
             body = text[pos:start]
             reported = _reported(body) if (pos or continuing) else []
             for name, value, actual in reported:
@@ -169,8 +171,11 @@ class ProseReader:
                 raw = text[start:end].strip()
                 lab = self.labels(label)
                 levels = lab.levels if lab else frozenset({2})
-                if 1 in levels and (2 not in levels or (self.l1 is None and self.l2 is None)
-                                    or re.match(r"[一二三四五六七八九十]", raw)):
+                # a label that is both levels is the first one when a label follows it at once
+                nxt = cuts[n_mark + 1] if n_mark + 1 < len(cuts) else None
+                followed = nxt is not None and nxt[2] is not None and not text[end:nxt[0]].strip(" ：:")
+                if 1 in levels and (2 not in levels or (self.l1 is None and self.l2 is None) or followed
+                                    or re.match(r"[（(]?[一二三四五六七八九十]", raw)):
                     self.l1, self.l2 = label, None
                 else:
                     self.l2 = label
