@@ -240,3 +240,10 @@ def test_self_evaluation_prose_reports_target_and_actual():
 def test_prose_list_variants(text, want):
     got = [(i.level1, i.level2, i.level3, i.value) for _, i in GEN.parse_text(text).indicators()]
     assert got == want
+
+
+def test_a_separate_unit_column_is_kept_as_written():
+    text = ("一级指标 | 二级指标 | 三级指标 | 指标值 | 计量单位 | 权重(%) |\n产出指标 | 数量指标 | 培训人数 | 320 | 人次 | 10 |\n"
+            " | 质量指标 | 考核合格率 | 95 | % | 10 |\n | 时效指标 | 完成时限 | 1 |  | 5 |\n")
+    got = [(i.level3, i.value, i.unit, i.weight) for _, i in GEN.parse_text(text).indicators()]
+    assert got == [("培训人数", "320", "人次", "10"), ("考核合格率", "95", "%", "10"), ("完成时限", "1", None, "5")]
