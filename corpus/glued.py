@@ -120,7 +120,11 @@ def _value_ends(s: str, p: int) -> list[tuple[int, float]]:
                 u = _UNIT_RE.match(s, k)
                 while u:
                     end = u.end()
-                    v = re.match(r"(?:/[\u4e00-\u9fff]{1,3})(?:·[\u4e00-\u9fff]{1,2})?", s[end:])
+                    if s[k:end] in ("万", "亿", "千", "百"):  # 3万条, 1.2亿元: a count word before the unit
+                        u2 = _UNIT_RE.match(s, end)
+                        if u2:
+                            out.append((u2.end(), base + 2.3 + (0.5 if op else 0)))
+                    v = re.match(r"(?:/[\u4e00-\u9fff]{1,3}){1,2}(?:·[\u4e00-\u9fff]{1,2})?", s[end:])
                     if v:  # 元/人·月, 元/亩, 元/平方米: every length, the next name decides
                         for k2 in range(2, v.end() + 1):
                             out.append((end + k2, base + 2.5 + (0.5 if op else 0) - 0.1 * (k2 - 2)))

@@ -704,8 +704,8 @@ class TableReader:
                     if _han(name) < 2 or len(name) > 40:
                         continue
                     self.unparsed.add(name)
-                elif re.search(r"[，,。；;]", name):
-                    self.unparsed.add(name)  # a sentence, not a name: the cut is a guess
+                elif re.search(r"[，,。；;]", name) or _stray_number(name):
+                    self.unparsed.add(name)  # a sentence, or a row's number left inside: the cut is a guess
                 self._emit(cells)
             if ended:
                 break
@@ -735,6 +735,16 @@ _UNIT = r"(?:%|‰|平方米|立方米|公里|公斤|万元|小时|人次|万[\u
 _V = rf"(?:[≥≤<>=＞＜]{{0,2}}\d+(?:\.\d+)?(?:{_UNIT}(?:/[\u4e00-\u9fff])?)?|[高中低是否无])"
 _GLUED_MAX_NAME = 80
 _GLUED_VALUE = {"weight": r"\d{1,2}?(?:\.\d)?", "value": _V, "actual": _V, "rate": _V, "score": r"\d{1,3}?(?:\.\d)?"}
+
+
+def _stray_number(name: str) -> bool:
+    """A number between Chinese words with no unit after it (…车辆数10雾炮车…): two glued rows in one name."""
+    from jixiao.corpus.glued import _UNIT_RE
+
+    for m in re.finditer(r"(?<=[\u4e00-\u9fff])\d+(?:\.\d+)?(?=[\u4e00-\u9fff])", name):
+        if not _UNIT_RE.match(name, m.end()) and name[m.end()] not in "年月日号期批届":
+            return True
+    return False
 
 
 @functools.lru_cache(maxsize=4)
