@@ -7,6 +7,8 @@ import csv
 import io
 import json
 import os
+import re
+import stat
 import sys
 import tempfile
 from typing import Any, Iterable, Sequence
@@ -140,12 +142,32 @@ def target_text(t: Any) -> str:
     return "" if kind == "qualitative" else KIND_ZH.get(kind or "", kind or "")  # words speak for themselves
 
 
+# A cell starting with one of these is a formula to Excel/WPS/LibreOffice (OWASP "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:,\d{3})*(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?%?")
+
+
+def csv_safe(v: Any) -> str:
+    """A CSV cell a spreadsheet shows as text: ``'=HYPERLINK(…)``, while -5, +3% and -0.5 stay numbers.
+
+    Numbers (and strings that are a plain signed number) are not formulas; any other text that starts
+    with = + - @, a tab or a line break gets the ``'`` prefix OWASP recommends (Excel hides it).
+    """
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return cell_text(v)
+    s = cell_text(v)
+    if s.startswith(FORMULA_START) and s not in ("-", "+", "--") and not _PLAIN_NUMBER.fullmatch(s):
+        return "'" + s
+    return s
+
+
 def csv_text(rows: Iterable[Sequence[Any]], columns: Sequence[str]) -> str:
+    """CSV with a header row; every cell neutralized against formula injection (``csv_safe``)."""
     buf = io.StringIO()
     w = csv.writer(buf)
-    w.writerow(columns)
+    w.writerow([csv_safe(c) for c in columns])
     for r in rows:
-        w.writerow([cell_text(v) for v in r])
+        w.writerow([csv_safe(v) for v in r])
     return buf.getvalue()
 
 
