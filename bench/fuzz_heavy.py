@@ -429,22 +429,24 @@ def main() -> None:
     want = lambda s: not only or s in only  # noqa: E731
     with tempfile.TemporaryDirectory(prefix="jixiao-fuzz-") as tmp:
         work = Path(tmp)
-        if want("hostile"):
-            hostile_files(st, work, a)
-        if want("mutations"):
-            mutations(st, work, a)
-        if want("extract"):
-            extract(st, work, a)
+        def section(name, fn, *args):
+            if not want(name):
+                return
+            try:
+                fn(st, *args, a)
+            except Exception as e:  # noqa: BLE001 - a broken section must not lose the others' figures
+                st.add(name, f"section failed: {type(e).__name__}: {e}"[:52], {"code": -1, "time": 0, "rss": 0},
+                       False, "the fuzzing script itself failed")
+
+        section("hostile", hostile_files, work)
+        section("mutations", mutations, work)
+        section("extract", extract, work)
         if want("search") or want("index") or want("export") or want("output"):
             ix = build_index(work, a)
-            if want("search"):
-                queries(st, ix, a)
-            if want("index"):
-                damaged_indexes(st, ix, work, a)
-            if want("export"):
-                exports(st, ix, work, a)
-            if want("output"):
-                fifo_output(st, ix, work, a)
+            section("search", queries, ix)
+            section("index", damaged_indexes, ix, work)
+            section("export", exports, ix, work)
+            section("output", fifo_output, ix, work)
     print(f"\n{'section':<10} {'input':<52} {'exit':>4} {'s':>7} {'MB':>7}  verdict")
     for section, name, code, secs, rss, v in st.rows:
         print(f"{section:<10} {name[:52]:<52} {code:>4} {secs:7.1f} {rss:7.0f}  {v}")
