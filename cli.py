@@ -53,8 +53,20 @@ def handle_errors(fn):
             fail("中断 interrupted")
         except BrokenPipeError:
             sys.exit(0)
+        except OSError as e:  # writing the output: a full disk (`> /dev/full`), a vanished mount
+            _drop_stdout()
+            fail(f"{e.filename or 'stdout'}: [W001] 无法写出 cannot write the output: {e.strerror or e}")
 
     return wrapper
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's flush at exit does not fail a second time."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def default_index_dir() -> str:
@@ -162,6 +174,12 @@ def parse(paths, fmt, year, region, department, taxonomy, model_path, no_classif
                 doc = parser.parse(path)
             except JixiaoError as e:
                 say(f"错误 Error: {e}")
+                failed += 1
+                continue
+            except (Exception, MemoryError) as e:  # noqa: BLE001 - a reader bug: name the file, go on with the batch
+                from jixiao.index.ingest import _error_line
+
+                say(_error_line(path, e))
                 failed += 1
                 continue
             _emit_document(doc, fmt, docs)

@@ -219,10 +219,18 @@ def _display_width(s: str) -> int:
 def atomic_path(path: str | os.PathLike, suffix: str = ""):
     """Yield a temporary path beside ``path``; on success it replaces ``path`` in one rename.
 
-    A failed or interrupted write never leaves half a file (nor clobbers the old one).
+    A failed or interrupted write never leaves half a file (nor clobbers the old one). A special file
+    at ``path`` (FIFO, device) is written through instead: it is never replaced.
     """
     from jixiao.errors import WriteError
 
+    if _special_file(path):
+        # a FIFO, /dev/stdout, a terminal: renaming over it would replace the node with a regular file
+        try:
+            yield str(path)
+        except OSError as e:
+            raise WriteError(f"无法写入 cannot write: {e.strerror or e}", where=str(path)) from None
+        return
     d = os.path.dirname(os.path.abspath(path)) or "."
     try:
         fd, tmp = tempfile.mkstemp(suffix=suffix, dir=d)
@@ -243,6 +251,15 @@ def atomic_path(path: str | os.PathLike, suffix: str = ""):
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def _special_file(path) -> bool:
+    """True for an existing FIFO, character/block device or socket (followed through symlinks)."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def write_text_atomic(path: str, text: str, *, bom: bool = False) -> None:
