@@ -258,10 +258,21 @@ def extract(text, fmt):
     from jixiao.output import KIND_ZH, dumps, print_table, target_text
     from jixiao.pipeline.extract import extract_targets
 
+    from jixiao.pipeline.extract import MAX_LINE_CHARS
+
     lines = [text] if text is not None else _stdin_lines()
     table_rows = []
     out = sys.stdout
-    for line in lines:
+    too_long = 0
+    for n, line in enumerate(lines, 1):
+        if len(line) > MAX_LINE_CHARS:  # extraction is ~60k characters/s: a pasted book would take minutes
+            from jixiao.errors import InputTooLongError
+
+            e = InputTooLongError(f"文本过长 {len(line):,} characters, at most {MAX_LINE_CHARS:,} per line; split "
+                                  f"it into sentences or paragraphs", where="TEXT" if text is not None else f"stdin line {n}")
+            click.echo(f"错误 Error: {e}", err=True)
+            too_long += 1
+            continue
         found = extract_targets(line)
         if fmt == "jsonl":
             out.write(dumps({"text": line, "targets": found}) + "\n")
@@ -273,6 +284,8 @@ def extract(text, fmt):
                                    op, t and target_text(t), t and f"{t['span'][0]}-{t['span'][1]}"])
     if fmt == "table":
         print_table(table_rows, ["文本 text", "原文 raw", "类型 kind", "比较 op", "规范值 normalized", "位置 span"])
+    if too_long:
+        sys.exit(1)
 
 
 # ---------------------------------------------------------------- classify / suggest / train / evaluate
