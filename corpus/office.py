@@ -27,7 +27,7 @@ MAX_UNZIPPED = 1024 * 1024 * 1024  # refuse zip bombs: a real 绩效 workbook un
 MAX_GRID_CELLS = 2_000_000  # a sheet's filled rows × filled columns; real 绩效 sheets are thousands
 # Limits checked before a library expands anything (a 1 KB file can claim 17 billion merged cells):
 MAX_XML_PART = 40 * 1024 * 1024  # one XML part unpacked; a long 绩效 document.xml is a few MB
-MAX_RATIO = 200  # unpacked/packed of a part over 1 MB: XML compresses 5–30×, a bomb 1000×
+MAX_RATIO = 500  # unpacked/packed of a part over 1 MB: XML compresses 5–30× (a generated one 300×), a bomb 1000×
 MAX_MERGED_CELLS = MAX_GRID_CELLS  # cells covered by a sheet's merged ranges (openpyxl makes one object each)
 MAX_TABLE_COLUMNS = 512  # grid columns of one docx table row (Word itself allows 63)
 MAX_LETTER_LABEL = 64  # letters of one list label (upperLetter numbering writes n/26 letters)
@@ -56,6 +56,9 @@ def _sniff_container(data: bytes, path: str, fmt: str) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             infos = z.infolist()
+    except NotImplementedError as e:  # "zip file version 21.2", an unknown compression method
+        raise CorruptFileError(f"压缩格式不支持 the .{fmt} uses zip features jixiao cannot unpack ({e}); Word and Excel "
+                               f"write plain zip 2.0: 请用 Word/WPS 另存一次 (open it and save again)", where=path) from None
     except (zipfile.BadZipFile, UnicodeDecodeError, ValueError, EOFError, OSError) as e:
         # UnicodeDecodeError: a member name flagged UTF-8 that is not; the rest: damaged central directory
         raise CorruptFileError(f"文件损坏或不完整 the .{fmt} file is truncated or damaged "
