@@ -266,9 +266,9 @@ def extract(text, fmt):
     too_long = 0
     for n, line in enumerate(lines, 1):
         if len(line) > MAX_LINE_CHARS:  # extraction is ~60k characters/s: a pasted book would take minutes
-            from jixiao.errors import InputTooLongError
+            from jixiao.errors import TooLargeError
 
-            e = InputTooLongError(f"文本过长 {len(line):,} characters, at most {MAX_LINE_CHARS:,} per line; split "
+            e = TooLargeError(f"文本过长 {len(line):,} characters, at most {MAX_LINE_CHARS:,} per line; split "
                                   f"it into sentences or paragraphs", where="TEXT" if text is not None else f"stdin line {n}")
             click.echo(f"错误 Error: {e}", err=True)
             too_long += 1

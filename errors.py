@@ -99,12 +99,6 @@ class QueryError(JixiaoError):
     code = "Q001"
 
 
-class InputTooLongError(QueryError):
-    """A query or a line of text far longer than anything the command is for."""
-
-    code = "Q002"
-
-
 class NotFoundError(JixiaoError):
     """A department, year or other selector matched nothing in the index."""
 

@@ -172,8 +172,8 @@ def read_manifest(d: str) -> dict | None:
 
 
 def damaged(d: str, why: str) -> IndexError_:
-    return IndexError_(f"索引已损坏 the index at {d} is damaged ({why}); 请删除后重建 delete the folder and "
-                       f"re-ingest: `jixiao ingest PATH... --index {d}` into a new or emptied folder")
+    return IndexError_(f"索引已损坏 the index at {d} is damaged ({why}); 请删除后重建 delete it and re-ingest "
+                       f"(`jixiao ingest PATH... --index {d}` after removing the folder)")
 
 
 def verify(d: str, ix, *, deep: bool) -> bool:

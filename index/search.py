@@ -7,7 +7,7 @@ import re
 import sys
 from typing import Any
 
-from jixiao.errors import InputTooLongError, JixiaoError, QueryError
+from jixiao.errors import JixiaoError, QueryError
 
 # Fields a user may name as ``field:value`` (others are read as plain words).
 QUERY_FIELDS = ("text", "project", "department", "region", "level1", "level2", "year", "kind", "vnum")
@@ -82,7 +82,7 @@ def parse_user_query(schema, text: str):
     if not q:
         raise QueryError("查询为空 the query is empty; give words to search, or '*' with filters")
     if len(q) > MAX_QUERY_CHARS:
-        raise InputTooLongError(f"查询过长 the query has {len(q):,} characters, at most {MAX_QUERY_CHARS:,}; "
+        raise QueryError(f"查询过长 the query has {len(q):,} characters, at most {MAX_QUERY_CHARS:,}; "
                          f"search a few key words")
     problem = _syntax_problem(q)
     if problem is None:
