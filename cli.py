@@ -40,6 +40,26 @@ def fail(message: str) -> None:
     sys.exit(1)
 
 
+class _PathError(click.ClickException):
+    """A path argument that does not exist: one bilingual line and exit status 1, like other bad input."""
+
+    exit_code = 1
+
+    def show(self, file=None) -> None:
+        click.echo(f"错误 Error: {self.format_message()}", err=True)
+
+
+class InputPath(click.Path):
+    """``click.Path(exists=True)`` whose missing-path message is bilingual (click's own is English only)."""
+
+    def convert(self, value, param, ctx):
+        if self.exists and isinstance(value, (str, os.PathLike)) and str(value) != "-" and not os.path.exists(value):
+            zh, en = ("文件夹", "folder") if not self.file_okay else ("文件", "file") if not self.dir_okay else \
+                ("文件或文件夹", "file or folder")
+            raise _PathError(f"{os.fsdecode(value)}: [R001] {zh}不存在 no such {en}")
+        return super().convert(value, param, ctx)
+
+
 def handle_errors(fn):
     """Turn library errors into one clear line and exit status 1 (never a traceback)."""
 
@@ -206,6 +226,7 @@ def _emit_document(doc, fmt: str, docs: list) -> None:
 
 def _print_document_table(doc) -> None:
     """A document for people: a header line, one small table per project, the narrative targets."""
+    from jixiao.document import project_display_name
     from jixiao.output import print_table, target_text
 
     click.echo(f"{doc.source.path}\n  年度 {doc.year or '?'}  地区 {doc.region or '?'}  "
@@ -214,7 +235,7 @@ def _print_document_table(doc) -> None:
     for k, p in enumerate(doc.projects, 1):
         b = p.budget
         money = "" if not b or b.total is None else f"  预算 {b.total:g} {b.unit or '万元'}"
-        click.echo(f"\n[{k}] {p.name or '（无名项目）'}{money}")
+        click.echo(f"\n[{k}] {project_display_name(p)}{money}")
         rows = []
         for ind in p.indicators:
             cat = ind.category
@@ -250,42 +271,62 @@ def _stdin_lines():
 def extract(text, fmt):
     """抽取指标值 Extract normalized targets from TEXT, or from each line on stdin.
 
+    A stdin line may be JSON with the row's context: {"value": "90", "name": "任务完成率"}
+    ("level3" for "name"; also "unit", "level2", "year"): the name supplies the unit of a
+    bare number (90 under a 率 → 90%) and the direction. A blank stdin line is an empty cell (na).
+
     \b
     Example:
       jixiao extract "安全生产月发放宣传品1万份，抽查率达到50%"
       printf '≥95%%\\n24小时内\\n' | jixiao extract
+      echo '{"value": "28", "name": "面积(万亩)"}' | jixiao extract
     """
+    from jixiao.errors import EmptyInputError, ReadError, TooLargeError
     from jixiao.output import KIND_ZH, dumps, print_table, target_text
-    from jixiao.pipeline.extract import extract_targets
+    from jixiao.pipeline.extract import MAX_LINE_CHARS, extract_targets, read_extract_line
 
-    from jixiao.pipeline.extract import MAX_LINE_CHARS
-
+    if text is not None and not text.strip():
+        raise EmptyInputError("空文本 empty text: give a value or a sentence, or pipe lines on stdin", where="TEXT")
     lines = [text] if text is not None else _stdin_lines()
     table_rows = []
     out = sys.stdout
-    too_long = 0
-    for n, line in enumerate(lines, 1):
+    n = bad = 0
+    for lineno, line in enumerate(lines, 1):
+        n += 1
         if len(line) > MAX_LINE_CHARS:  # extraction is ~60k characters/s: a pasted book would take minutes
-            from jixiao.errors import TooLargeError
-
-            e = TooLargeError(f"文本过长 {len(line):,} characters, at most {MAX_LINE_CHARS:,} per line; split "
-                                  f"it into sentences or paragraphs", where="TEXT" if text is not None else f"stdin line {n}")
+            bad += 1
+            e = TooLargeError(f"文本过长 {len(line):,} characters, at most {MAX_LINE_CHARS:,} per line; split it "
+                              f"into sentences or paragraphs", where="TEXT" if text is not None else f"stdin line {lineno}")
             click.echo(f"错误 Error: {e}", err=True)
-            too_long += 1
+            if fmt == "jsonl":
+                out.write(dumps({"line": lineno, "error": e.message, "targets": []}) + "\n")
             continue
-        found = extract_targets(line)
+        try:
+            item = read_extract_line(line, lineno) if text is None else {"text": line}
+        except ValueError as e:
+            bad += 1
+            click.echo(f"错误 Error: stdin {e}", err=True)
+            if fmt == "jsonl":
+                out.write(dumps({"line": lineno, "error": str(e), "targets": []}) + "\n")
+            continue
+        found = extract_targets(item["text"], name=item.get("name"), level2=item.get("level2"),
+                                unit=item.get("unit"), year=item.get("year"))
         if fmt == "jsonl":
-            out.write(dumps({"text": line, "targets": found}) + "\n")
+            echo = {k: item[k] for k in ("name", "level2", "unit", "year") if item.get(k) is not None}
+            out.write(dumps({"text": item["text"], **echo, "targets": found}) + "\n")
         else:
             # the text once per input, not once per target; an implied comparator in parentheses
+            shown = item["text"] if not item.get("name") else f"{item['name']} | {item['text']}"
             for k, t in enumerate(found or [None]):
                 op = t and (t["op"] or (f"({t['implied_op']})" if t.get("implied_op") else ""))
-                table_rows.append([line if k == 0 else "", t and t["raw"], t and KIND_ZH.get(t["kind"], t["kind"]),
+                table_rows.append([shown if k == 0 else "", t and t["raw"], t and KIND_ZH.get(t["kind"], t["kind"]),
                                    op, t and target_text(t), t and f"{t['span'][0]}-{t['span'][1]}"])
     if fmt == "table":
         print_table(table_rows, ["文本 text", "原文 raw", "类型 kind", "比较 op", "规范值 normalized", "位置 span"])
-    if too_long:
-        sys.exit(1)
+    if n == 0:
+        raise EmptyInputError("没有输入 no input: give TEXT, or pipe lines (or JSON lines) on stdin", where="stdin")
+    if bad:
+        raise ReadError(f"{bad} input line(s) could not be read; the other {n - bad} were extracted", where="stdin")
 
 
 # ---------------------------------------------------------------- classify / suggest / train / evaluate
@@ -385,8 +426,10 @@ def evaluate(paths, taxonomy, model_path, fmt):
 @metadata_options
 @model_option
 @click.option("--quiet", "-q", is_flag=True, help="不显示进度条 no progress bar.")
+@click.option("--warnings", "list_warnings", is_flag=True,
+              help="列出每条警告及其文件 list every reading warning with its file.")
 @handle_errors
-def ingest(paths, index_dir, year, region, department, model_path, quiet):
+def ingest(paths, index_dir, year, region, department, model_path, quiet, list_warnings):
     """入库 Parse, extract, classify and index documents for search.
 
     Files already indexed (same content) are skipped; a changed file replaces its old records.
@@ -396,24 +439,31 @@ def ingest(paths, index_dir, year, region, department, model_path, quiet):
     Example:
       jixiao ingest corpus/samples
       jixiao ingest 2021/ 2022/ --index ~/jixiao-index
+      jixiao ingest 2021/ --warnings      # which files to check
     """
     from jixiao.index.ingest import run_ingest
 
     ok = run_ingest(list(paths), resolve_index(index_dir), year=year, region=region,
                     department=department, model_path=model_path, progress=not quiet,
                     out=sys.stdout, err=sys.stderr)
+    if list_warnings:
+        from jixiao.index.ingest import print_warnings
+
+        print_warnings(list(paths), resolve_index(index_dir), out=sys.stdout)
     if not ok:
         sys.exit(1)
 
 
-@cli.command()
+# a query may start with "-" (-企业 leaves 企业 out): unknown "options" are the query, not errors
+@cli.command(context_settings={"ignore_unknown_options": True})
 @click.argument("query")
 @index_option
 @click.option("--year", type=YEAR, default=None, help="年度 only this year.")
 @click.option("--from", "year_from", type=YEAR, default=None, help="起始年度 from this year.")
 @click.option("--to", "year_to", type=YEAR, default=None, help="截止年度 up to this year.")
 @click.option("--department", default=None, help="部门 department (substring match).")
-@click.option("--region", default=None, help="地区 region (substring match).")
+@click.option("--region", default=None,
+              help="地区 region, any level (安徽 finds 安徽省淮北市濉溪县). 省/市/县 任一级。")
 @click.option("--level1", default=None, help="一级指标 first-level category.")
 @click.option("--level2", default=None, help="二级指标 second-level category.")
 @click.option("--kind", type=click.Choice(["indicator", "narrative"]), default=None, help="记录类型 record kind.")
@@ -421,20 +471,25 @@ def ingest(paths, index_dir, year, region, department, model_path, quiet):
               help="目标数值下限 minimum target number (95 for 95%, 10000 for 1万份).")
 @click.option("--max", "vmax", type=float, default=None, help="目标数值上限 maximum target number.")
 @click.option("--limit", default=20, type=click.IntRange(min=0), show_default=True, help="最多条数 maximum hits.")
+@click.option("--confident", is_flag=True, default=False,
+              help="只看可靠读取的行 leave out suspect rows (read_confidence < 0.5).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx"]), default="table",
               show_default=True, help="输出格式 output format (xlsx needs -o).")
 @click.option("-o", "--output", "out_path", type=click.Path(dir_okay=False), default=None,
               help="输出文件 write to this file (required for xlsx).")
 @handle_errors
 def search(query, index_dir, year, year_from, year_to, department, region, level1, level2, kind,
-           vmin, vmax, limit, fmt, out_path):
+           vmin, vmax, limit, confident, fmt, out_path):
     """检索 Search past targets in the index.
 
     \b
-    QUERY：词语（须全部出现）、"带引号的短语"或 字段:值；'*' 配合筛选列出全部。
-    QUERY is words (all must match), "a quoted phrase", or field:value
-    (fields: project department region level1 level2 year kind); '*' with
-    filters lists everything.
+    QUERY：词语（须全部出现；满意度 也找 满意率/满意程度）、
+    "带引号的短语"（精确）、-词 或 NOT 词（排除含该词的行）、a OR b、
+    字段:值；'*' 配合筛选列出全部。
+    QUERY is words (all must match; 满意度 also finds 满意率/满意程度),
+    "a quoted phrase" (exact), -word or NOT word (leave out rows containing
+    it), a OR b, or field:value (fields: project department region level1
+    level2 year kind); '*' with filters lists everything.
 
     \b
     Example:
@@ -442,6 +497,7 @@ def search(query, index_dir, year, year_from, year_to, department, region, level
       jixiao search 满意 --year 2021 --level2 服务对象满意度指标
       jixiao search '*' --kind indicator --min 90 --max 100
       jixiao search '"应急演练次数"' --format xlsx -o hits.xlsx
+      jixiao search '满意 -企业' --region 河北 --confident
     """
     from jixiao.index.search import run_search
 
@@ -453,7 +509,8 @@ def search(query, index_dir, year, year_from, year_to, department, region, level
         raise click.UsageError(f"--min {vmin:g} is above --max {vmax:g}")
     run_search(resolve_index(index_dir), query, year=year, year_from=year_from, year_to=year_to,
                department=department, region=region, level1=level1, level2=level2, kind=kind,
-               vmin=vmin, vmax=vmax, limit=limit, fmt=fmt, out_path=out_path, out=sys.stdout)
+               vmin=vmin, vmax=vmax, limit=limit, fmt=fmt, out_path=out_path, out=sys.stdout,
+               confident=confident)
 
 
 @cli.command()
@@ -497,6 +554,10 @@ def compare(department, year_from, year_to, index_dir, fmt, out_path):
 
 for _command in [cli, *cli.commands.values()]:
     _command.context_class = Context  # bilingual help wraps inside the terminal
+    for _param in _command.params:
+        # every existing-path argument, whoever declared it, says "no such file" in both languages
+        if type(_param.type) is click.Path and _param.type.exists:
+            _param.type.__class__ = InputPath
 
 
 def main() -> None:

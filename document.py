@@ -123,6 +123,8 @@ class Document:
     source: Source
     year: int | None = None
     region: str | None = None
+    # the region's place in the division list: {"province", "city", "county", "code"} (None: not found)
+    region_levels: dict[str, str | None] | None = None
     department: str | None = None
     kind: str = "unknown"  # target|self_evaluation|unknown
     title: str | None = None
@@ -145,6 +147,22 @@ class Document:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Document":
         return document_from_dict(d)
+
+
+NO_PROJECT_NAME = "（无名项目）"
+
+
+def project_display_name(p: Any) -> str:
+    """The name a project is shown under everywhere (parse tables, search hits, compare): its name, else
+    its table's title without an 附件/附表 label, else （无名项目）. ``Project.name`` stays as read."""
+    import re
+
+    get = p.get if isinstance(p, dict) else lambda k: getattr(p, k, None)
+    name = (get("name") or "").strip()
+    if name:
+        return name
+    title = re.sub(r"^\s*附[件表]\s*[\d一二三四五六七八九十]*\s*[:：.、]?\s*", "", get("title") or "").strip()
+    return title or NO_PROJECT_NAME
 
 
 def to_dict(obj: Any) -> Any:

@@ -117,6 +117,15 @@ KIND_ZH = {"numeric": "数值", "change": "变化", "deadline": "期限", "refer
            "na": "不适用"}
 
 
+def date_text(date: str) -> str:
+    """A deadline's date for people: ISO ``2022-12`` / ``2022-12-30`` as written, and the yearless
+    ``--12`` / ``--12-30`` (ISO's truncated forms, kept in JSON) as 12月 / 12月30日."""
+    parts = date[2:].split("-") if date and date.startswith("--") else []
+    if not 1 <= len(parts) <= 2 or not all(p.isdigit() for p in parts):
+        return date
+    return f"{int(parts[0])}月" + (f"{int(parts[1])}日" if len(parts) == 2 else "")
+
+
 def target_text(t: Any) -> str:
     """A normalized Target (dataclass or contract dict) for people: ≥95%, ≤24小时, 10000份,
     较2015年末下降10%, ≤2022-12, ≤核定数, 60–80%; '' for words, 不适用 for na."""
@@ -136,7 +145,7 @@ def target_text(t: Any) -> str:
         verb = {"increase": "增长", "decrease": "下降"}.get(get("direction") or "", "变化")
         return f"{'较' + get('baseline') if get('baseline') else ''}{verb}{sign}{get('value'):g}{unit}"
     if kind == "deadline" and get("date"):
-        return f"{sign or '≤'}{get('date')}"
+        return f"{sign or '≤'}{date_text(get('date'))}"
     if kind == "reference" and get("reference"):
         return f"{sign}{get('reference')}"
     return "" if kind == "qualitative" else KIND_ZH.get(kind or "", kind or "")  # words speak for themselves

@@ -17,7 +17,7 @@ import re
 
 from whoosh.analysis import Token, Tokenizer
 
-from jixiao.pipeline.segment import fold_width
+from jixiao.pipeline.segment import fold_width, t2s_table
 
 # Units written after numbers in 指标值 (longest first, so 人次 wins over 人 and 平方米 over 米).
 UNITS = sorted("""
@@ -40,8 +40,9 @@ _NUMBER = re.compile(
 
 
 def normalize(text: str) -> str:
-    """Width-fold and lower-case without changing the length (offsets stay valid)."""
-    folded = fold_width(text)
+    """Width-fold, lower-case and fold traditional characters without changing the length (offsets stay
+    valid): 人才驛站 and 人才驿站 are one word to search."""
+    folded = fold_width(text).translate(t2s_table())
     lowered = folded.lower()
     if len(lowered) != len(folded):  # rare letters such as İ grow when lower-cased; keep offsets exact
         lowered = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in folded)

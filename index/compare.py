@@ -523,14 +523,14 @@ class Comparer:
         renamed = normalize_name(a.project.name) != normalize_name(b.project.name)
         budget_changed = not _close(_round(a.budget), _round(b.budget))
         status = "changed" if renamed or budget_changed or any(r["status"] != "same" for r in rows) else "same"
-        return {"status": status, "from_name": a.project.name, "to_name": b.project.name, "renamed": renamed,
+        return {"status": status, "from_name": _shown(a.project), "to_name": _shown(b.project), "renamed": renamed,
                 "from_code": a.project.code, "to_code": b.project.code, "score": round(score, 3),
                 "budget": _budget(a.budget, b.budget), "indicators": rows}
 
     def _project_one(self, p: _Proj, status: str) -> dict[str, Any]:
         side_from = status == "removed"
-        return {"status": status, "from_name": p.project.name if side_from else None,
-                "to_name": None if side_from else p.project.name, "renamed": False,
+        return {"status": status, "from_name": _shown(p.project) if side_from else None,
+                "to_name": None if side_from else _shown(p.project), "renamed": False,
                 "from_code": p.project.code if side_from else None,
                 "to_code": None if side_from else p.project.code, "score": None,
                 "budget": _budget(p.budget if side_from else None, None if side_from else p.budget),
@@ -776,7 +776,8 @@ def compare_range(department: str, docs_by_year: dict[int, Iterable[Document]], 
 def _listing(departments: dict[str, list[int]]) -> str:
     if not departments:
         return "the index is empty (run `jixiao ingest PATH` first)"
-    return "; ".join(f"{d} ({', '.join(str(y) for y in sorted(ys))})" for d, ys in sorted(departments.items()))
+    return "; ".join(f"{d} ({', '.join(str(y) for y in sorted(ys)) or '年份未知 year unknown'})"
+                     for d, ys in sorted(departments.items()))
 
 
 def resolve_department(departments: dict[str, list[int]], query: str) -> str:
@@ -804,7 +805,7 @@ def select_years(departments: dict[str, list[int]], department: str, year_from: 
     missing = [y for y in (year_from, year_to) if y not in have]
     if missing:
         raise NotFoundError(f"{department} has no documents for {', '.join(map(str, missing))}; "
-                            f"it has years: {', '.join(map(str, have)) or 'none'}")
+                            f"it has years: {', '.join(map(str, have)) or '年份未知 none known'}")
     return [y for y in have if year_from <= y <= year_to]
 
 
@@ -829,3 +830,10 @@ def run_compare(index_dir: str, department: str, year_from: int, year_to: int, *
     result = compare_range(dept, docs)
     write_report(result, fmt, out_path=out_path, out=out or sys.stdout)
     return result
+
+
+def _shown(p) -> str:
+    """A project's name as parse and search show it (its table's title when it has no name)."""
+    from jixiao.document import project_display_name
+
+    return project_display_name(p)

@@ -147,7 +147,8 @@ def run_ingest(paths, index_dir: str, *, year=None, region=None, department=None
         print(f"  {len(dropped)} 个文件现与另一已入库文件内容相同 file(s) now hold the same content as another "
               f"indexed file: their old records were removed, the content is indexed once", file=out)
     print(f"  本次 this run: 项目 projects {n['projects']}, 指标 indicators {n['indicators']}, "
-          f"叙述目标 narrative targets {n['narrative']}, 警告 warnings {n['warnings']}", file=out)
+          f"叙述目标 narrative targets {n['narrative']}, 警告 warnings {n['warnings']}"
+          + (" (`ingest --warnings` lists them with their files)" if n["warnings"] else ""), file=out)
     print(f"  索引合计 index total: 文件 documents {totals['documents']}, 指标 indicators {totals['indicators']}, "
           f"叙述目标 narrative {totals['narrative']}, 部门 departments {totals['departments']}", file=out)
     if n["failed"]:
@@ -157,3 +158,36 @@ def run_ingest(paths, index_dir: str, *, year=None, region=None, department=None
 
 def _skipped_why(copies: int) -> str:
     return f"unchanged, or {copies} 个副本 copies of another indexed file" if copies else "unchanged"
+
+
+def print_warnings(paths, index_dir: str, out=None) -> int:
+    """``ingest --warnings``: every reading warning of the files under ``paths``, one line each with its
+    file, as the index holds them (so a file skipped as unchanged shows its warnings too). A file
+    found by content under another path shows that document's warnings; a failed file has none
+    (its error was named). Returns the number of warnings listed."""
+    from jixiao.corpus.readers import read_bytes, sha256_of
+    from jixiao.index.store import open_store
+    from jixiao.pipeline.enrich import iter_input_files
+
+    out = out or sys.stdout
+    files = list(iter_input_files(paths))
+    store = open_store(index_dir)
+    try:
+        by_sha = {d.source.sha256: d.warnings for d in store.documents()}
+    finally:
+        store.close()
+    lines = []
+    with_any = 0
+    for path in files:
+        try:
+            warnings = by_sha.get(sha256_of(read_bytes(path)), [])
+        except Exception:  # noqa: BLE001 - unreadable now: its error was named by the ingest itself
+            continue
+        with_any += bool(warnings)
+        for w in warnings:
+            where = f" ({w.where})" if w.where and w.where != str(path) and w.where not in w.message else ""
+            lines.append(f"  {path}: {w.code} {w.message}{where}")
+    print(f"警告 warnings: {len(lines)} in {with_any} 个文件 file(s)", file=out)
+    for line in lines:
+        print(line, file=out)
+    return len(lines)

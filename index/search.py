@@ -1,112 +1,56 @@
-"""``jixiao search``: query parsing (forgiving), snippets, and the table/json/csv/xlsx outputs (contract §5)."""
+"""``jixiao search``: snippets and the table/json/csv/xlsx outputs (contract §5, §6); queries are parsed in ``query.py``."""
 
 from __future__ import annotations
 
 import html
-import re
 import sys
 from typing import Any
 
 from jixiao.errors import JixiaoError, QueryError
+from jixiao.index.query import MAX_QUERY_TERMS, QUERY_FIELDS  # noqa: F401 - their home before query.py
 
-# Fields a user may name as ``field:value`` (others are read as plain words).
-QUERY_FIELDS = ("text", "project", "department", "region", "level1", "level2", "year", "kind", "vnum")
-HIT_COLUMNS = ("score", "kind", "year", "region", "department", "project", "level1", "level2", "level3",
-               "value", "target", "text", "snippet", "source_path", "source_sha256")
-_QUOTES = str.maketrans({"“": '"', "”": '"', "＂": '"', "「": '"', "」": '"', "（": "(", "）": ")"})
-_OPS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
-_FIELD = re.compile(r"(?<![\w.])([A-Za-z_][A-Za-z0-9_]*):")
-# More terms than anyone types (a pasted page): whoosh nests one matcher per term and overflows the stack.
-MAX_QUERY_TERMS = 512
-# Characters of a query: segmenting a 10,000-character phrase alone took 11 s.
-MAX_QUERY_CHARS = 1000
-
-
-def _syntax_problem(q: str) -> str | None:
-    """Why ``q`` is not well-formed query syntax, or None."""
-    if q.count('"') % 2:
-        return "unbalanced quote"
-    depth = 0
-    for ch in q:
-        depth += {"(": 1, ")": -1}.get(ch, 0)
-        if depth < 0:
-            return "unbalanced parenthesis"
-    if depth:
-        return "unbalanced parenthesis"
-    for m in _FIELD.finditer(q):
-        if m.group(1) not in QUERY_FIELDS:
-            return f"unknown field '{m.group(1)}'"
-        rest = q[m.end():]
-        if not rest or rest[0].isspace() or rest[0] == ")":
-            return f"'{m.group(1)}:' without a value"
-    words = q.replace("(", " ").replace(")", " ").split()
-    if words and (words[0] in _OPS - {"NOT"} or words[-1] in _OPS):
-        return "operator without a word on each side"
-    for a, b in zip(words, words[1:]):
-        if a in _OPS and b in _OPS - {"NOT"}:
-            return "two operators in a row"
-    return None
+# Columns of the csv/xlsx export (contract §6): Chinese headers; the target's comparator, number and
+# unit in their own columns; plain-text snippets. (header, hit → cell)
+EXPORT_COLUMNS = (
+    ("得分", lambda h: h.get("score")),
+    ("类型", lambda h: KIND_NAMES.get(h.get("kind"), h.get("kind"))),
+    ("年度", lambda h: h.get("year") if h.get("year") is not None else UNKNOWN),
+    ("地区", lambda h: h.get("region")),
+    ("部门", lambda h: h.get("department")),
+    ("项目", lambda h: h.get("project") or h.get("heading")),
+    ("一级指标", lambda h: h.get("level1")),
+    ("二级指标", lambda h: h.get("level2")),
+    ("三级指标", lambda h: h.get("level3")),
+    ("指标值", lambda h: h.get("value") if h.get("kind") == "indicator" else (h.get("target") or {}).get("raw")),
+    ("比较符", lambda h: _op_text(h.get("target"))),
+    ("目标数值", lambda h: (h.get("target") or {}).get("value")),
+    ("目标上限", lambda h: (h.get("target") or {}).get("value_max")),
+    ("单位", lambda h: (h.get("target") or {}).get("unit")),
+    ("目标类型", lambda h: _target_kind(h.get("target"))),
+    ("读取可信度", lambda h: h.get("read_confidence")),
+    ("文本", lambda h: h.get("text")),
+    ("摘要", lambda h: snippet_text(h.get("snippet") or "")),
+    ("文件", lambda h: (h.get("source") or {}).get("path")),
+    ("SHA256", lambda h: (h.get("source") or {}).get("sha256")),
+)
+HIT_COLUMNS = tuple(name for name, _ in EXPORT_COLUMNS)
+FACET_NAMES = {"year": "年度", "level2": "二级指标", "department": "部门"}
+KIND_NAMES = {"indicator": "指标", "narrative": "叙述"}
+UNKNOWN = "未知"
 
 
-def _has_error(q) -> bool:
-    if getattr(q, "error", None):
-        return True
-    return any(_has_error(c) for c in q.children()) if hasattr(q, "children") else False
+def _op_text(t: dict | None) -> str | None:
+    from jixiao.output import OP_SIGNS
+
+    op = (t or {}).get("op")
+    return "区间" if op == "between" else OP_SIGNS.get(op or "", op)
 
 
-def plain_query(schema, text: str):
-    """All words of ``text`` must match (syntax characters and operator words dropped)."""
-    from whoosh import query as Q
+def _target_kind(t: dict | None) -> str | None:
+    from jixiao.output import KIND_ZH
 
-    cleaned = _FIELD.sub(lambda m: " " if m.group(1) in QUERY_FIELDS else m.group(1) + " ", text)
-    cleaned = re.sub(r'["()\[\]{}:^~*?]', " ", cleaned)
-    words = [w for w in cleaned.split() if w not in _OPS]
-    terms = []
-    for w in words:
-        terms += [t for t in schema["text"].process_text(w, mode="query")]
-    terms = list(dict.fromkeys(terms))
-    if not terms:
-        raise QueryError(f"查询没有可检索的词 the query {text!r} has no searchable words")
-    _check_size(len(terms))
-    return Q.And([Q.Term("text", t) for t in terms]) if len(terms) > 1 else Q.Term("text", terms[0])
-
-
-def parse_user_query(schema, text: str):
-    """User query → (whoosh query, note). Malformed syntax is searched as plain words (note says so)."""
-    from whoosh import qparser
-    from whoosh import query as Q
-
-    from jixiao.pipeline.segment import fold_width
-
-    q = fold_width((text or "").translate(_QUOTES)).strip()
-    if not q:
-        raise QueryError("查询为空 the query is empty; give words to search, or '*' with filters")
-    if len(q) > MAX_QUERY_CHARS:
-        raise QueryError(f"查询过长 the query has {len(q):,} characters, at most {MAX_QUERY_CHARS:,}; "
-                         f"search a few key words")
-    problem = _syntax_problem(q)
-    if problem is None:
-        parser = qparser.QueryParser("text", schema, group=qparser.AndGroup)
-        parser.remove_plugin_class(qparser.FieldsPlugin)
-        parser.add_plugin(qparser.FieldsPlugin(remove_unknown=True))
-        try:
-            parsed = parser.parse(q)
-        except Exception as e:  # whoosh's parser raises assorted errors on odd input
-            problem = f"{type(e).__name__}"
-        else:
-            if _has_error(parsed):
-                problem = "a value the field cannot take"
-            elif parsed is Q.NullQuery:
-                problem = "nothing searchable"
-            else:
-                _check_size(sum(1 for _ in parsed.leaves()))
-                return parsed, None
-    return plain_query(schema, q), f"查询语法有误 ({problem})，已按普通词语检索 searched as plain words"
-
-
-def _check_size(n_terms: int) -> None:
-    if n_terms > MAX_QUERY_TERMS:
-        raise QueryError(f"查询过长 the query has {n_terms} terms, at most {MAX_QUERY_TERMS}; search a few key words")
+    k = (t or {}).get("kind")
+    return KIND_ZH.get(k, k) if k else None
 
 
 def make_snippet(text: str, terms: set[str], maxchars: int = 120) -> str:
@@ -142,26 +86,29 @@ def snippet_plain(snippet: str) -> str:
     return html.unescape(snippet.replace("<b>", "【").replace("</b>", "】"))
 
 
-def hit_row(h: dict[str, Any]) -> list[Any]:
-    import json
+def snippet_text(snippet: str) -> str:
+    """A snippet as plain text (no tags, no marks, entities decoded), for spreadsheets."""
+    return html.unescape(snippet.replace("<b>", "").replace("</b>", ""))
 
-    src = h.get("source") or {}
-    row = []
-    for c in HIT_COLUMNS:
-        if c == "source_path":
-            row.append(src.get("path"))
-        elif c == "source_sha256":
-            row.append(src.get("sha256"))
-        elif c == "target":
-            row.append(json.dumps(h["target"], ensure_ascii=False) if h.get("target") else None)
-        else:
-            row.append(h.get(c))
-    return row
+
+def hit_row(h: dict[str, Any]) -> list[Any]:
+    """One hit as export cells in ``HIT_COLUMNS`` order (numbers stay numbers)."""
+    return [get(h) for _, get in EXPORT_COLUMNS]
+
+
+def facet_rows(facets: dict[str, dict[str, int]]) -> list[list[Any]]:
+    """Facet counts as rows (分面, 取值, 条数); a year is a number, an unknown one 未知."""
+    rows = []
+    for name, counts in facets.items():
+        for k, n in counts.items():
+            v: Any = int(k) if name == "year" and k.isdigit() else k
+            rows.append([FACET_NAMES.get(name, name), v, n])
+    return rows
 
 
 def run_search(index_dir: str, query: str, *, year=None, year_from=None, year_to=None, department=None,
                region=None, level1=None, level2=None, kind=None, vmin=None, vmax=None, limit=20,
-               fmt="table", out_path=None, out=None) -> dict[str, Any]:
+               fmt="table", out_path=None, out=None, confident=False) -> dict[str, Any]:
     """Search the index and print (or write to ``out_path``) the hits in ``fmt``; returns contract §5."""
     from jixiao.index.store import SearchFilters, open_store
     from jixiao.output import csv_text, dumps, write_text_atomic, write_xlsx
@@ -177,7 +124,8 @@ def run_search(index_dir: str, query: str, *, year=None, year_from=None, year_to
     if vmin is not None and vmax is not None and vmin > vmax:
         raise QueryError(f"--min {vmin:g} is above --max {vmax:g}")
     filters = SearchFilters(year=year, year_from=year_from, year_to=year_to, department=department,
-                            region=region, level1=level1, level2=level2, kind=kind, vmin=vmin, vmax=vmax)
+                            region=region, level1=level1, level2=level2, kind=kind, vmin=vmin, vmax=vmax,
+                            confident=confident)
     store = open_store(index_dir)
     try:
         result = store.search(query, filters, limit=max(0, int(limit)))
@@ -193,9 +141,8 @@ def run_search(index_dir: str, query: str, *, year=None, year_from=None, year_to
     elif fmt == "csv":
         text = csv_text([hit_row(h) for h in data["hits"]], HIT_COLUMNS)
     elif fmt == "xlsx":
-        facet_rows = [[name, k, n] for name, counts in data["facets"].items() for k, n in counts.items()]
         write_xlsx(out_path, {"hits": (HIT_COLUMNS, [hit_row(h) for h in data["hits"]]),
-                              "facets": (["facet", "value", "count"], facet_rows)})
+                              "facets": (["分面", "取值", "条数"], facet_rows(data["facets"]))})
         print(f"{result.total} hits → {out_path}", file=out)
         return data
     else:
@@ -207,6 +154,12 @@ def run_search(index_dir: str, query: str, *, year=None, year_from=None, year_to
     else:
         out.write(text)
     return data
+
+
+def _suspect_mark(h: dict[str, Any]) -> str:
+    """Contract §6: a suspect row (read_confidence < 0.5) is marked in tables."""
+    conf = h.get("read_confidence")
+    return f"  ⚠存疑 suspect {conf:.2f}" if conf is not None and conf < 0.5 else ""
 
 
 def _table_text(data: dict[str, Any], department: str | None, known: dict | None, width: int = 200) -> str:
@@ -222,8 +175,10 @@ def _table_text(data: dict[str, Any], department: str | None, known: dict | None
               (f"，显示前 {len(hits)} 条 showing {len(hits)} (--limit)" if len(hits) < data["total"] else "") +
               (f"  部门 {next(iter(depts))}" if one_dept else "") + "\n")
     if hits:
-        rows = [[h.get("year")] + ([] if one_dept else [h.get("department")])
-                + [h.get("project") or h.get("heading") or "", h.get("level2"), snippet_plain(h.get("snippet") or ""),
+        rows = [[h.get("year") if h.get("year") is not None else UNKNOWN]
+                + ([] if one_dept else [h.get("department")])
+                + [h.get("project") or h.get("heading") or "", h.get("level2"),
+                   snippet_plain(h.get("snippet") or "") + _suspect_mark(h),
                    h.get("value") if h.get("kind") == "indicator" else "(叙述)"] for h in hits]
         # one department: its name is in the heading line, not repeated on every row
         print_table(rows, ["年度"] + ([] if one_dept else ["部门"]) + ["项目", "二级指标", "指标 / 目标", "指标值"],

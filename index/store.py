@@ -1,7 +1,9 @@
 """The index interface: what ingest, search, suggest and compare need from a full-text backend.
 
 ``open_store`` returns the whoosh backend (``index/whoosh_store.py``); another backend (tantivy,
-SQLite FTS5) can join by implementing ``Store``.
+SQLite FTS5) can join by implementing ``Store``. Query syntax, concepts, field weights and region
+terms are backend-neutral (``index/query.py``, ``pipeline/divisions.py``): a backend translates
+``query.parse_query``'s tree and indexes ``divisions.region_terms``.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ class SearchFilters:
     kind: str | None = None  # indicator|narrative
     vmin: float | None = None
     vmax: float | None = None
+    confident: bool = False  # leave out suspect rows (read_confidence < 0.5, contract §6)
 
 
 @dataclass

@@ -27,7 +27,7 @@ from jixiao.document import Document, Target
 from jixiao.errors import IndexError_, IndexLockedError, JixiaoError, SchemaVersionError
 from jixiao.index.store import AddResult, SearchFilters, SearchResult
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5  # 5: name field, region levels, read confidence (per row), t2s-folded terms
 MERGE_FACTOR = 8  # segments of one size tier before they are merged (keeps their number logarithmic)
 VERSION_FILE = "jixiao-schema.json"
 INGEST_LOCK = "JIXIAO_INGEST"
@@ -36,6 +36,9 @@ INGEST_LOCK = "JIXIAO_INGEST"
 TARGET_FIELDS = dataclasses.fields(Target)
 TARGET_KEYS = tuple(f.name for f in TARGET_FIELDS)
 FACETS = ("year", "level2", "department")
+SUSPECT_BELOW = 0.5  # contract §6: a row with read_confidence below this is suspect
+# whoosh fills a sortable numeric column with its largest value where a record has none
+_NO_YEAR = 2**31 - 1
 UNKNOWN = "未知"
 SNIPPET_CHARS = 120
 
@@ -47,7 +50,7 @@ def build_schema():
     hash, year, region, department and project names: per-row copies were most of the index size.
     """
     from whoosh.columns import RefBytesColumn
-    from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+    from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
     from jixiao.index.analysis import JiebaAnalyzer
 
@@ -59,12 +62,15 @@ def build_schema():
         dockey=ID,  # document records: the key rows carry in ``r``
         # shift_step=0: one term per year (ranges enumerate the few years); vnum keeps 4 tiers for ranges
         year=NUMERIC(int, bits=32, sortable=True, shift_step=0),
-        region=ID,
+        # every level of the region, full and short names and codes (see divisions.region_terms)
+        region=KEYWORD(commas=True),
         # facet columns: few distinct values, so a per-document reference into a list of uniques
         department=ID(sortable=RefBytesColumn()),
         level1=ID,
         level2=ID(sortable=RefBytesColumn()),
         text=TEXT(analyzer=ana, phrase=True),
+        name=TEXT(analyzer=ana, phrase=True),  # indicator rows: level3 alone, weighted above the text
+        suspect=ID,  # "1" on rows read with read_confidence < SUSPECT_BELOW (search --confident)
         project=TEXT(analyzer=ana, phrase=True),
         vnum=NUMERIC(float, bits=64, shift_step=16),
         r=STORED,  # rows: see pack_row
@@ -109,16 +115,30 @@ def unpack_target(vals: list | None) -> dict | None:
     return d
 
 
+def read_confidence(ind) -> float:
+    """An indicator row's read_confidence (contract §6); 1.0 for rows read before it existed."""
+    v = getattr(ind, "read_confidence", None)
+    return 1.0 if v is None else float(v)
+
+
+def project_name(p) -> str | None:
+    """The name a project is shown under everywhere (parse's table, search hits, compare)."""
+    from jixiao.document import project_display_name
+
+    return project_display_name(p)
+
+
 def unpack_row(r: tuple) -> dict[str, Any]:
     """A row's stored tuple → its fields (``project`` is an ordinal into the document's project names).
 
-    indicator: ("i", dockey, project ordinal, level1, level2, level3, description, value, target)
-    narrative: ("n", dockey, heading, level1, level2, clause, target)
+    indicator: ("i", dockey, project ordinal, level1, level2, level3, description, value, target,
+    read_confidence, flags); narrative: ("n", dockey, heading, level1, level2, clause, target)
     """
     if r[0] == "i":
-        _, dockey, proj, l1, l2, l3, desc, value, target = r
+        _, dockey, proj, l1, l2, l3, desc, value, target, conf, flags = (tuple(r) + (1.0, []))[:11]
         return {"kind": "indicator", "dockey": dockey, "project_no": proj, "level1": l1, "level2": l2,
-                "level3": l3, "description": desc, "value": value, "target": target}
+                "level3": l3, "description": desc, "value": value, "target": target,
+                "read_confidence": conf, "flags": flags}
     _, dockey, heading, l1, l2, clause, target = r
     return {"kind": "narrative", "dockey": dockey, "heading": heading, "level1": l1, "level2": l2,
             "clause": clause, "target": target}
@@ -144,13 +164,21 @@ def _clean(fields: dict[str, Any]) -> dict[str, Any]:
 
 def records_for(doc: Document) -> list[dict[str, Any]]:
     """The index records of one Document (rows, narrative targets, the document and its blob)."""
+    from jixiao.pipeline.divisions import region_terms
+
     key = os.path.abspath(doc.source.path)
     dockey = doc.source.sha256[:16]
-    common = {"pathkey": key, "year": doc.year, "region": doc.region, "department": doc.department}
+    levels = getattr(doc, "region_levels", None)
+    if levels is None and doc.region:  # a Document built without the parse pipeline (or before levels)
+        from jixiao.pipeline.divisions import load_divisions
+
+        levels = load_divisions().resolve(doc.region)
+    regions = ",".join(t.replace(",", " ") for t in region_terms(levels, doc.region)) or None
+    common = {"pathkey": key, "year": doc.year, "region": regions, "department": doc.department}
     recs = []
     n_ind = 0
     for no, p in enumerate(doc.projects):
-        name = p.name or p.title
+        name = project_name(p)
         for ind in p.indicators:
             cat = ind.category
             level1 = ind.level1 or (cat.level1 if cat else None)
@@ -160,10 +188,12 @@ def records_for(doc: Document) -> list[dict[str, Any]]:
                 continue
             n_ind += 1
             desc = ind.description if ind.description != ind.level3 else None
+            conf = read_confidence(ind)
             recs.append(_clean({**common, "kind": "indicator", "level1": level1, "level2": level2, "text": text,
-                                "project": name, "vnum": _num(ind.target),
+                                "name": ind.level3, "project": name, "vnum": _num(ind.target),
+                                "suspect": "1" if conf < SUSPECT_BELOW else None,
                                 "r": ("i", dockey, no, level1, level2, ind.level3, desc, ind.value,
-                                      pack_target(ind.target))}))
+                                      pack_target(ind.target), conf, list(getattr(ind, "flags", None) or []))}))
     n_narr = 0
     for s in doc.sections:
         for t in s.targets:
@@ -174,8 +204,9 @@ def records_for(doc: Document) -> list[dict[str, Any]]:
                                 "text": t.text, "vnum": _num(t.target),
                                 "r": ("n", dockey, s.heading, t.level1, t.level2, t.text, pack_target(t.target))}))
     info = {"path": doc.source.path, "sha": doc.source.sha256, "year": doc.year, "region": doc.region,
-            "department": doc.department, "title": doc.title, "kind": doc.kind, "format": doc.source.format,
-            "project_names": [p.name or p.title for p in doc.projects], "projects": len(doc.projects),
+            "region_levels": levels, "department": doc.department, "title": doc.title, "kind": doc.kind,
+            "format": doc.source.format, "project_names": [project_name(p) for p in doc.projects],
+            "projects": len(doc.projects),
             "indicators": n_ind, "narrative": n_narr, "warnings": len(doc.warnings)}
     recs.append(_clean({**common, "kind": "document", "sha": doc.source.sha256, "dockey": dockey, "info": info}))
     # json with default=vars gives exactly doc.to_dict()'s JSON, about 10x faster than dataclasses.asdict
@@ -474,24 +505,94 @@ class WhooshStore:
             s.close()
 
     def parse_query(self, query: str):
-        """User query → whoosh query. Syntax errors fall back to plain words; nothing searchable → QueryError."""
-        from jixiao.index.search import parse_user_query
+        """User query → ParsedQuery (backend-neutral, ``index/query.py``). Syntax errors fall back to plain
+        words (``last_query_note`` says so); nothing searchable → QueryError."""
+        from jixiao.index.query import parse_query
 
-        q, self.last_query_note = parse_user_query(self.ix.schema, query)
-        return q
+        pq = parse_query(query)
+        self.last_query_note = pq.note
+        return pq
+
+    def to_whoosh(self, node, *, top_excluded: bool = False):
+        """A neutral query node → a whoosh query (None: nothing for the engine to do here).
+
+        ``top_excluded``: ``node`` is a top-level exclusion that ``ParsedQuery.accepts`` checks, so a
+        multi-token one is left to that check (sub-words share positions: a whoosh phrase would
+        also exclude 安全生产|管理水平 for 安全管理).
+        """
+        from whoosh import query as Q
+
+        from jixiao.index import query as N
+
+        w_name, w_text = N.FIELD_WEIGHTS["name"], N.FIELD_WEIGHTS["text"]
+        if isinstance(node, N.Everything):
+            return Q.Every()
+        if isinstance(node, N.Word):
+            if node.field != "text":
+                return _and([Q.Or([Q.Term(node.field, a.words[0]) for a in g if len(a.words) == 1]) for g in node.groups])
+            def group(g):
+                alts = []
+                for a in g:
+                    per_word = [Q.Or([Q.Term("name", t, boost=w_name * a.weight), Q.Term("text", t, boost=w_text * a.weight)])
+                                for t in a.words]
+                    alts.append(_and(per_word))
+                return alts[0] if len(alts) == 1 else Q.Or(alts)
+
+            required = _and([group(g) for g in node.groups])
+            if node.optional:
+                return Q.AndMaybe(required, Q.Or([group(g) for g in node.optional]))
+            return required
+        if isinstance(node, N.Phrase):
+            if node.field != "text":
+                return Q.Phrase(node.field, node.tokens)
+            return Q.Or([Q.Phrase("name", node.tokens, boost=w_name), Q.Phrase("text", node.tokens, boost=w_text)])
+        if isinstance(node, N.Prefix):
+            if node.field != "text":
+                return Q.Prefix(node.field, node.text)
+            return Q.Or([Q.Prefix("name", node.text, boost=w_name), Q.Prefix("text", node.text, boost=w_text)])
+        if isinstance(node, N.Match):
+            return self._expand(node.field, node.value) if node.field != "kind" else Q.Term("kind", node.value)
+        if isinstance(node, N.Range):
+            return Q.NumericRange(node.field, node.lo, node.hi)
+        if isinstance(node, N.And):
+            kids = [self.to_whoosh(c, top_excluded=top_excluded) for c in node.children]
+            kids = [k for k in kids if k is not None]
+            return _and(kids) if kids else None
+        if isinstance(node, N.Or):
+            return Q.Or([k for k in (self.to_whoosh(c) for c in node.children) if k is not None])
+        if isinstance(node, N.Not):
+            c = node.child
+            if isinstance(c, N.Word) and c.field == "text":
+                words = [a.words[0] for g in c.groups for a in g[:1]]
+                if len(words) == 1:
+                    return Q.Not(Q.Term("text", words[0]))
+                if top_excluded:
+                    return None
+                return Q.Not(Q.Phrase("text", words))
+            if isinstance(c, N.Phrase) and c.field == "text" and top_excluded:
+                return None
+            inner = self.to_whoosh(c)
+            return Q.Not(inner) if inner is not None else None
+        raise TypeError(f"unknown query node {node!r}")
 
     def _expand(self, fieldname: str, needle: str):
-        """A keyword filter: exact value, else every indexed value containing ``needle``."""
+        """A keyword filter: exact value, else every indexed value containing ``needle``; a region by
+        the division list (any level: 安徽 finds 安徽省淮北市濉溪县), else by substring."""
         from whoosh import query as Q
 
         from jixiao.index.analysis import normalize
 
+        codes = []
+        if fieldname == "region":
+            from jixiao.index.query import region_filter_terms
+
+            codes = region_filter_terms(needle)
         values = list(self._get_searcher().reader().field_terms(fieldname))
-        if needle in values:
+        if needle in values and not codes:
             return Q.Term(fieldname, needle)
         n = normalize(needle.strip())
-        hits = [v for v in values if n in normalize(v)]
-        return Q.Or([Q.Term(fieldname, v) for v in hits]) if hits else Q.NullQuery
+        hits = codes + [v for v in values if n in normalize(v)]
+        return Q.Or([Q.Term(fieldname, v) for v in dict.fromkeys(hits)]) if hits else Q.NullQuery
 
     def filter_query(self, f: SearchFilters | None):
         """SearchFilters → a list of whoosh queries that must all match."""
@@ -512,6 +613,8 @@ class WhooshStore:
             out.append(Q.Term("kind", f.kind))
         if f.vmin is not None or f.vmax is not None:
             out.append(Q.NumericRange("vnum", f.vmin, f.vmax))
+        if getattr(f, "confident", False):
+            out.append(Q.Not(Q.Term("suspect", "1")))
         return out
 
     @_reads_index
@@ -519,22 +622,20 @@ class WhooshStore:
         from whoosh import query as Q
         from whoosh import sorting
 
-        q = self.parse_query(query)
+        pq = self.parse_query(query)
         searchable = Q.Or([Q.Term("kind", "indicator"), Q.Term("kind", "narrative")])
-        conds = self.filter_query(filters)
-        if isinstance(q, Q.Every):
+        q = self.to_whoosh(pq.root, top_excluded=True)
+        # rows only: a negation, year:/department: alone would also match document and blob records
+        conds = self.filter_query(filters) + [searchable]
+        if q is None or isinstance(q, Q.Every):
             q = searchable
-        elif _has_not(q) or not set(_leaf_fields(q)) <= {"text", "project"}:
-            # a negation, or year:/department: alone, would also match document and blob records
-            conds.append(searchable)
         # Filters go into the query (constant score) rather than ``filter=``: whoosh materializes a
         # filter as a set of every matching docnum, which costs O(index) per query.
-        full = Q.And([q] + [Q.ConstantScoreQuery(c, 0.0) for c in conds]) if conds else q
+        full = Q.And([q] + [Q.ConstantScoreQuery(c, 0.0) for c in conds])
+        terms = pq.highlight_terms()
+        if pq.needs_check:
+            return self._search_verified(query, full, pq, terms, limit)
         s = self._get_searcher()
-        terms = {t for f, t in q.iter_all_terms() if f == "text"} if hasattr(q, "iter_all_terms") else set()
-        phrases = required_phrases(q)
-        if phrases:
-            return self._search_verified(query, full, phrases, terms, limit)
         facets = {name: sorting.FieldFacet(name, maptype=sorting.Count) for name in FACETS}
         res = s.search(full, limit=max(1, limit), groupedby=facets)
         hits = [self._hit(self._row(h.fields()), h.score, terms) for h in res[: max(0, limit)]]
@@ -547,9 +648,8 @@ class WhooshStore:
             out_facets[name] = _sorted_counts(counts)
         return SearchResult(query=query, total=len(res), hits=hits, facets=out_facets)
 
-    def _search_verified(self, query: str, full, phrases: list[tuple[str, str]], terms: set,
-                         limit: int) -> SearchResult:
-        """Phrase hits checked against the stored text.
+    def _search_verified(self, query: str, full, pq, terms: set, limit: int) -> SearchResult:
+        """Hits checked against the stored text (``ParsedQuery.accepts``): exact phrases and exclusions.
 
         Sub-words share their parent word's position, so whoosh also accepts 安全|管理 in
         安全生产|管理水平; a real phrase must occur in the text (punctuation and spaces aside).
@@ -561,8 +661,7 @@ class WhooshStore:
         counts = {name: Counter() for name in FACETS}
         for h in res:
             f = self._row(h.fields())
-            texts = {"text": _key(row_text(f)), "project": _key(f.get("project") or "")}
-            if all(p in texts.get(field, "") for field, p in phrases):
+            if pq.accepts(row_text(f), f.get("project") or ""):
                 kept.append((f, h.score))
                 for name in FACETS:
                     counts[name][_facet_key(f.get(name))] += 1
@@ -581,7 +680,7 @@ class WhooshStore:
         """A row's stored fields joined with its document's (path, hash, year, region, department, project)."""
         f = unpack_row(stored["r"])
         info = self._doc_info(f["dockey"])
-        for k in ("path", "sha", "year", "region", "department"):
+        for k in ("path", "sha", "year", "region", "region_levels", "department"):
             f[k] = info.get(k)
         if f["kind"] == "indicator":
             names = info.get("project_names") or []
@@ -600,8 +699,13 @@ class WhooshStore:
                "value": f.get("value"), "target": unpack_target(f.get("target")), "text": text,
                "snippet": make_snippet(text, terms, SNIPPET_CHARS),
                "source": {"path": f.get("path"), "sha256": f.get("sha")}}
+        if f.get("region_levels"):
+            hit["region_levels"] = f["region_levels"]
         if kind == "narrative":
             hit["heading"] = f.get("heading")
+        else:
+            hit["read_confidence"] = f.get("read_confidence", 1.0)
+            hit["flags"] = f.get("flags") or []
         return hit
 
     def _doc_records(self, department: str | None = None, year: int | None = None):
@@ -696,36 +800,10 @@ def merge_tiered(writer, segments):
     return keep
 
 
-def _key(s: str) -> str:
-    """Text reduced to what phrases compare: folded, lower-cased, letters, digits, % and decimal points."""
-    from jixiao.index.analysis import normalize
-
-    return "".join(ch for ch in normalize(s) if ch.isalnum() or ch in "%‰.")
-
-
-def required_phrases(q) -> list[tuple[str, str]]:
-    """(field, key) of every phrase the query requires (the phrase itself, or under And)."""
+def _and(parts):
     from whoosh import query as Q
 
-    if isinstance(q, Q.Phrase):
-        return [(q.fieldname, _key("".join(q.words)))]
-    if isinstance(q, Q.And):
-        return [p for c in q.children() for p in required_phrases(c)]
-    return []
-
-
-def _leaf_fields(q):
-    if q.is_leaf():
-        yield q.field()
-    else:
-        for c in q.children():
-            yield from _leaf_fields(c)
-
-
-def _has_not(q) -> bool:
-    from whoosh import query as Q
-
-    return isinstance(q, Q.Not) or any(_has_not(c) for c in q.children())
+    return parts[0] if len(parts) == 1 else Q.And(parts)
 
 
 def _sorted_counts(counts: dict[str, int]) -> dict[str, int]:
@@ -735,6 +813,6 @@ def _sorted_counts(counts: dict[str, int]) -> dict[str, int]:
 def _facet_key(k: Any) -> str:
     if isinstance(k, bytes):
         k = k.decode("utf-8", "replace")
-    if k is None or k == "":
+    if k is None or k == "" or k == _NO_YEAR:  # whoosh's stand-in for "no year"
         return UNKNOWN
     return str(k)

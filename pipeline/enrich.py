@@ -67,6 +67,12 @@ class Parser:
             doc.year = self.year
         if self.region is not None:
             doc.region = self.region
+        from jixiao.corpus.metadata import region_levels
+
+        doc.region_levels = region_levels(doc.region, raw.text if self.region is None else "")
+        if doc.region is None and doc.region_levels:
+            lv = doc.region_levels
+            doc.region = lv["county"] or lv["city"] or lv["province"]
         if self.department is not None:
             doc.department = self.department
         self.enrich(doc)
@@ -81,10 +87,12 @@ class Parser:
         version = self.taxonomy_version or tax.detect_version(
             [i.level1_raw for _, i in doc.indicators()], [i.level2_raw for _, i in doc.indicators()])
         for _, ind in doc.indicators():
+            unit = getattr(ind, "unit", None)  # a separate 单位/计量单位 column, when the table has one
             if ind.target is None:
-                ind.target = parse_value(ind.value, name=ind.level3, level2=ind.level2, year=doc.year)
+                ind.target = parse_value(ind.value, name=ind.level3, level2=ind.level2, year=doc.year, unit=unit)
             if ind.actual and ind.actual_target is None:
-                ind.actual_target = parse_value(ind.actual, name=ind.level3, level2=ind.level2, year=doc.year)
+                ind.actual_target = parse_value(ind.actual, name=ind.level3, level2=ind.level2, year=doc.year,
+                                                unit=unit)
         for s in doc.sections:
             if s.indicator_text and not s.targets:
                 s.targets = narrative_targets(s.indicator_text, year=doc.year)

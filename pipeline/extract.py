@@ -67,9 +67,11 @@ _LATIN_UNITS = ["km", "KM", "Km", "m²", "m³", "m2", "kg", "GB", "TB", "MB", "k
 _UNIT_WORDS = sorted(set(_COUNT_UNITS + _MEASURE_UNITS + list(_TIME_UNITS) + ["元", "美元"]), key=len, reverse=True)
 _UNIT_CORE = "|".join(re.escape(u) for u in _UNIT_WORDS)
 _UNIT_LATIN = "|".join(re.escape(u) for u in _LATIN_UNITS) + r"(?![A-Za-z])"
-# A unit may be compound: 元/亩, 元/生/年, 人/天, 万元/年, 元每人.
+# A unit may be compound: 元/亩, 元/生/年, 人/天, 万元/年, 元每人, 元/人·月; or only a per-part as written
+# (28.40/株: the money word left out, the 「/株」 kept).
+_PER = rf"(?:{_UNIT_CORE}|[人户生年月日天次件个亩])"
 _UNIT = (rf"(?:个?\s*百\s*分\s*点|{'|'.join(re.escape(u) for u in _PERCENT_UNITS)}|(?:{_UNIT_CORE})"
-         rf"(?:(?:/|每)(?:{_UNIT_CORE}|[人户生年月日天次件个亩])){{0,3}}|{_UNIT_LATIN})")
+         rf"(?:(?:/|每|·){_PER}){{0,3}}|/{_PER}(?:(?:/|·){_PER}){{0,2}}|{_UNIT_LATIN})")
 # Units that are never followed by these characters (一次性, 折旧, 成员).
 _UNIT_STOP_AFTER = {"次": "性数", "个": "人体性别", "名": "称单", "家": "庭属乡", "期": "间限末初望待刊",
                     "项": "目", "处": "理置罚", "人": "员民才口大", "度": "过", "分": "析别配类级之", "节": "约能点日",
@@ -102,7 +104,8 @@ _POSITIVE_CUES = re.compile("满意|(?<!不)合规|(?<!不)合格|达标|节约|
 # (成本增长率). 下降率/减少率 of anything is a good rate: 事故起数下降率 10% asks for at least 10%.
 _DECREASE_RATE = re.compile(r"(?:下降|减少|降低|压减|压降|压缩|缩减|节约|节省)率$")
 _BAD_RATE = re.compile(r"(?:故障|投诉|事故|差错|错误|返工|返修|失误|发生|不合格|超标|空置|闲置|流失|辍学|漏报|迟报|"
-                       r"误报|死亡|发病|结余|违规|违约|逾期|损耗|误差|差评|失败)率$")
+                       r"误报|死亡|发病|结余|违规|违约|逾期|损耗|误差|差评|失败|失业|犯罪|发案|患病|复发|返贫|不良|漏检|误诊|"
+                       r"延误|拖欠|失信|违章|破损|丢失|损坏)率$")
 _GROWTH_RATE = re.compile(r"(?:增长|增加|上升|超支|频)$")  # 成本增长率, 故障频率
 _COST_LEVEL2 = ("成本指标", "经济成本指标", "社会成本指标", "生态环境成本指标")
 _MONEY_CUES = ("成本", "经费", "资金", "预算", "金额", "费", "收入", "投资", "补贴", "补助", "投入", "支出", "价", "元",
@@ -607,15 +610,18 @@ def _is_money_row(name: str | None, level2: str | None) -> bool:
 
 
 def parse_value(raw: str | None, *, name: str | None = None, level2: str | None = None,
-                year: int | None = None) -> Target:
+                year: int | None = None, unit: str | None = None) -> Target:
     """Normalize one 指标值 cell into a Target (contract §3).
 
     Args:
         raw: the cell text as written (None or blank → kind na).
-        name: the indicator (三级指标) name, for the implied direction and money context.
+        name: the indicator (三级指标) name, for the implied direction, money context and the unit of a
+            bare number (完成率 | 90 → 90 %, 面积(万亩) | 28 → 28 万亩; see ``unit_from_name``).
         level2: the canonical second-level category (成本指标 → ``<=``).
         year: the document year, for deadlines written without one (11月底完成 → 2022-11; without
             ``year`` the date is ``--11``, see ``_date_str``).
+        unit: a separate 单位/计量单位 column as written (人/天, 万元, %): the unit of a bare number,
+            before the name's.
     """
     if raw is None:
         return Target(raw="", kind="na")
@@ -667,9 +673,111 @@ def parse_value(raw: str | None, *, name: str | None = None, level2: str | None 
             # 250万 on a money row is 250 万元: the number was found in full, so scale it back.
             tg.value, tg.value_max = _scale_down(tg.value, tg.value_max, mag_word)
             tg.unit = mag_word + "元"
+        if tg.unit is None:
+            _unit_from_context(tg, mag_word, name, unit)
         if tg.op is None:
             tg.implied_op = implied_op(name, level2, tg.unit, tg.value)
     return tg
+
+
+# A unit as a unit column or a name's parentheses write it: %, 人/天, 万元, 万亩, 元/人·月, /株.
+_WRITTEN_UNIT = re.compile(rf"(?P<mag>百万|千万|[万亿千])?(?P<u>{_UNIT})")
+_NAME_PAREN = re.compile(r"[(（]([^()（）]{1,16})[)）]")
+# What a template leaves before the unit in a name's parentheses: (≥**个), (≥95%), (单位：万元).
+_PAREN_LEAD = re.compile(r"^(?:(?:单位|计量单位|度量单位)\s*[:：]?\s*|[≥≤<>=]+\s*(?:[*xX]+|\d+(?:\.\d+)?)?|[*]+)\s*")
+_RATE_NAME = re.compile(r"(?:率|比例|占比|比重|百分比)$")
+
+
+def written_unit(text: str | None) -> str | None:
+    """The unit a 单位 column or a name's parentheses write, normalized as in values (百分比 → %,
+    平米 → 平方米), magnitude kept (万元, 万亩); None when it is no unit (是/否, 定性, /, 无)."""
+    parts = _unit_parts(text)
+    return None if parts is None else parts[0] + parts[1]
+
+
+def _unit_parts(text: str | None) -> tuple[str, str] | None:
+    """(magnitude, unit) of a written unit: 万亩 → ("万", "亩"), 千瓦 → ("", "千瓦"), 人/天 → ("", "人/天")."""
+    if not text:
+        return None
+    f = re.sub(r"\s+", "", fold(str(text))).strip("()（）[]【】")
+    if not f or _NA.fullmatch(f):
+        return None
+    mag = ""
+    if not re.fullmatch(_UNIT, f):
+        m = _WRITTEN_UNIT.fullmatch(f)
+        if not m:
+            return None
+        mag, f = m["mag"] or "", m["u"]
+    u = _PERCENT_UNITS.get(f, f)
+    if "点" in u and "分" in u:
+        u = "百分点"
+    u = _UNIT_ALIASES.get(u, u)
+    return None if mag and u in ("%", "‰", "百分点") else (mag, u)
+
+
+def _name_unit(name: str | None) -> str | None:
+    """The last parenthesised unit of a name as written (面积(万亩) → 万亩, 数量(≥**个) → 个), or None."""
+    if not name:
+        return None
+    for m in reversed(list(_NAME_PAREN.finditer(fold(name)))):
+        inner = _PAREN_LEAD.sub("", m.group(1).strip())
+        if _unit_parts(inner):
+            return inner
+    return None
+
+
+def unit_from_name(name: str | None, value=None) -> str | None:
+    """The unit an indicator name gives a bare number: the last parenthesised unit (面积(万亩),
+    培训人数（人）, 开发数量(≥**个)), else ``%`` for a rate above 1 (完成率 | 90; a bare 1 or 0.95 may be
+    a fraction, so it stays unitless) or a satisfaction between 10 and 100 (满意度 | 90)."""
+    if not name:
+        return None
+    written = _name_unit(name)
+    if written:
+        return written_unit(written)
+    if value is None:
+        return None
+    core = _NAME_PAREN.sub("", fold(name)).strip()
+    if _RATE_NAME.search(core) and value > 1:
+        return "%"
+    if core.endswith("满意度") and 10 < value <= 100:
+        return "%"
+    return None
+
+
+_MAGNITUDE_WORDS = {"万": Decimal(10) ** 4, "亿": Decimal(10) ** 8, "千": Decimal(1000), "百万": Decimal(10) ** 6,
+                    "千万": Decimal(10) ** 7}
+
+
+def _unit_from_context(tg: Target, mag_word: str | None, name: str | None, column: str | None) -> None:
+    """A bare number takes the unit column's unit, else the name's (flagged where it came from).
+
+    Magnitudes follow the cell rules: money keeps the one written (资金(万元) | 250 → 250 万元; 250万
+    under a 元 column → 250 万元), anything else is counted in full (面积(万亩) | 28 → 280000 亩, as
+    28万亩 in a cell), so values of one unit compare as numbers.
+    """
+    parts, source = _unit_parts(column), "unit_from_column"
+    if parts is None:
+        parts, source = _unit_parts(_name_unit(name)), "unit_from_name"
+        if parts is None and (u := unit_from_name(name, tg.value)):
+            parts = ("", u)
+    if parts is None:
+        return
+    mag, u = parts
+    if "元" in u:
+        if mag_word and not mag and tg.value is not None:
+            tg.value, tg.value_max = _scale_down(tg.value, tg.value_max, mag_word)
+            mag = mag_word
+    elif mag and tg.value is not None and not mag_word:
+        def up(x):
+            return None if x is None else _num(Decimal(str(x)) * _MAGNITUDE_WORDS[mag])
+
+        tg.value, tg.value_max = up(tg.value), up(tg.value_max)
+        mag = ""
+    elif mag:
+        mag = ""  # 2.5万 under 面积(万亩): the cell already wrote the magnitude (read as 25000)
+    tg.unit = mag + u
+    tg.flags.append(source)
 
 
 def _cell_reference(core: str) -> Target | None:
@@ -703,11 +811,15 @@ _CELL_MAX = 40
 MAX_LINE_CHARS = 100_000
 
 
-def extract_targets(text: str) -> list[dict]:
+def extract_targets(text: str, *, name: str | None = None, level2: str | None = None, unit: str | None = None,
+                    year: int | None = None) -> list[dict]:
     """Every target in ``text``: Target dicts (contract §3) plus ``span`` [start, end) into ``text``.
 
     A short line that is one value as a whole (``未涉及``, ``优良``, ``≥95%（计划标准）``) is read as a
     table cell, so piping a column of 指标值 through ``jixiao extract`` gives one target each.
+    ``name``/``level2``/``unit``/``year`` are the row's context (contract §6, ``extract`` with
+    context): a cell then reads as ``parse_value`` reads it, and the name gives free text's bare
+    numbers their direction.
     """
     if text is None:
         return []
@@ -715,13 +827,13 @@ def extract_targets(text: str) -> list[dict]:
     lead = len(text) - len(text.lstrip())
     if not stripped:
         return [_target_dict(Target(raw=text, kind="na"), (0, len(text)))]
-    found = _find(text)
+    found = _find(text, year=year)
     if len(stripped) <= _CELL_MAX and len(found) <= 1 and not re.search(r"[。；;]", stripped):
         # A lone value (2024, 0起) is kept even where free text would drop it, but only when
         # nothing else of substance surrounds it (电话:0534-4366343 stays free text).
-        cf = found or _find(text, cell=True)
+        cf = found or _find(text, cell=True, year=year)
         if not cf or len(cf) == 1 and _uncovered_is_noise(text, cf[0]):
-            tg = parse_value(stripped)
+            tg = parse_value(stripped, name=name, level2=level2, unit=unit, year=year)
             span = (cf[0].start, cf[0].end) if cf else (lead, lead + len(stripped))
             if cf and tg.kind == cf[0].target.kind:
                 tg.raw = text[span[0]:span[1]]
@@ -733,7 +845,7 @@ def extract_targets(text: str) -> list[dict]:
         tg = c.target
         if tg.kind == "numeric" and tg.op is None:
             ctx = text[max(0, _clause_start(text, c.start)):c.start]
-            tg.implied_op = implied_op(ctx or None, None, tg.unit, tg.value)
+            tg.implied_op = implied_op(ctx or name, level2, tg.unit, tg.value)
         out.append(_target_dict(tg, (c.start, c.end)))
     return out
 
@@ -826,3 +938,42 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
     while b > a and text[b - 1] in _STRIP:
         b -= 1
     return a, b
+
+
+def read_extract_line(line: str, lineno: int = 1) -> dict:
+    """One ``jixiao extract`` stdin line: plain text, or a JSON object with the row's context
+    (``value``; ``name`` or ``level3``; optional ``unit``, ``level2``, ``year``) → ``{"text", "name", …}``.
+
+    Raises ValueError (naming the line) for JSON that is malformed or has no string ``value``.
+    """
+    s = line.strip()
+    if not (s.startswith("{") and s.endswith("}")):
+        return {"text": line}
+    import json
+
+    try:
+        obj = json.loads(s)
+    except json.JSONDecodeError as e:
+        raise ValueError(f"line {lineno}: not valid JSON ({e.msg} at column {e.colno})") from None
+    if not isinstance(obj, dict):
+        raise ValueError(f"line {lineno}: a JSON line must be an object such as {{\"value\": \"90\", \"name\": \"完成率\"}}")
+    value = obj.get("value")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise ValueError(f"line {lineno}: \"value\" must be a string such as \"≥95%\"")
+    item = {"text": value, "name": obj.get("name", obj.get("level3"))}
+    for k in ("unit", "level2"):
+        if obj.get(k) is not None:
+            item[k] = str(obj[k])
+    if item["name"] is not None and not isinstance(item["name"], str):
+        raise ValueError(f"line {lineno}: \"name\" must be a string such as \"任务完成率\"")
+    year = obj.get("year")
+    if year is not None:
+        try:
+            item["year"] = int(year)
+        except (TypeError, ValueError):
+            raise ValueError(f"line {lineno}: \"year\" must be a year such as 2023") from None
+    return item

@@ -153,4 +153,5 @@ def load_taxonomy() -> Taxonomy:
     import yaml
 
     text = (resources.files("jixiao.pipeline") / "data" / "taxonomy.yaml").read_text(encoding="utf-8")
-    return Taxonomy(yaml.safe_load(text))
+    # libyaml's safe loader when PyYAML has it: 0.02 s instead of 0.2 s (search mines it at start-up)
+    return Taxonomy(yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))

@@ -136,6 +136,8 @@ def test_terminal_width_follows_columns(monkeypatch):
     ({"kind": "change", "direction": "decrease", "baseline": "2015年末", "value": 10, "unit": "%"},
      "较2015年末下降10%"),
     ({"kind": "deadline", "op": "<=", "date": "2022-12"}, "≤2022-12"),
+    ({"kind": "deadline", "op": "<=", "date": "--12"}, "≤12月"),  # yearless: never ≤--12 to people
+    ({"kind": "deadline", "op": None, "date": "--12-30"}, "≤12月30日"),
     ({"kind": "reference", "op": "<=", "reference": "核定数"}, "≤核定数"),
     ({"kind": "qualitative", "raw": "保障机关正常运转"}, ""),
     ({"kind": "na", "raw": "未涉及"}, "不适用"),
@@ -187,3 +189,30 @@ def test_contradictory_options_are_usage_errors(args, tmp_path):
     r = CliRunner().invoke(cli, args + ["--index", str(tmp_path / "none")])
     assert r.exit_code == 2, r.output
     assert "Traceback" not in r.output
+
+
+def _path_arguments():
+    """(command, param) for every argument or option that must name an existing path."""
+    from jixiao.cli import InputPath
+
+    for name, cmd in sorted(cli.commands.items()):
+        for p in cmd.params:
+            if isinstance(p.type, InputPath) and p.type.exists:
+                yield name, p
+
+
+@pytest.mark.parametrize("command, param", list(_path_arguments()), ids=lambda x: getattr(x, "name", x))
+def test_a_missing_path_is_one_bilingual_line_for_every_command(tmp_path, command, param):
+    missing = str(tmp_path / "没有这个文件.docx")
+    args = [command]
+    args += [missing] if param.param_type_name == "argument" else [param.opts[0], missing]
+    for other in cli.commands[command].params:  # other required options get a harmless value
+        if other is not param and other.required and other.param_type_name == "option":
+            args += [other.opts[0], str(tmp_path / "out.skops")]
+    r = CliRunner().invoke(cli, args)
+    assert r.exit_code == 1, r.output
+    assert r.stderr.strip().splitlines() == [f"错误 Error: {missing}: [R001] 文件或文件夹不存在 no such file or folder"]
+
+
+def test_path_commands_are_covered():
+    assert {c for c, _ in _path_arguments()} >= {"parse", "ingest", "train", "evaluate"}

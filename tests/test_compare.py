@@ -354,6 +354,15 @@ def test_unknown_department_lists_the_index():
     assert "不存在的局" in msg and "承德市财政局 (2021)" in msg and "湘潭市环境卫生管理处 (2023, 2024)" in msg
 
 
+def test_a_department_without_a_known_year_is_listed_as_such():
+    with pytest.raises(NotFoundError) as e:
+        resolve_department({"某县农业农村局": [], "承德市财政局": [2021]}, "不存在的局")
+    msg = str(e.value)
+    assert "某县农业农村局 (年份未知 year unknown)" in msg and "()" not in msg
+    with pytest.raises(NotFoundError, match="years: 年份未知"):
+        select_years({"某县农业农村局": []}, "某县农业农村局", 2020, 2021)
+
+
 def test_ambiguous_department_names_candidates():
     with pytest.raises(NotFoundError, match="ambiguous.*承德市应急管理局.*承德市财政局"):
         resolve_department(DEPTS, "承德市")
@@ -455,3 +464,11 @@ def test_seed_against_its_2022_version(tmp_path, seed_path):
     assert narr == {("安全生产月发放宣传品1万份", "安全生产月发放宣传品2万份", "raised"),
                     ("自然灾害损失初步情况报告24小时内报送到省应急管理局",
                      "自然灾害损失初步情况报告12小时内报送到省应急管理局", "raised")}
+
+
+def test_a_project_without_a_name_is_named_as_parse_and_search_name_it():
+    rows = [("数量指标", "地震监测设备巡检次数", "4次")]
+    a, b = proj(None, 12, "", rows), proj(None, 12, "", rows)
+    a.title = b.title = "附件1：部门整体支出绩效目标表"
+    p = compare_documents(DEPT, 2021, [doc(2021, [a], [])], 2022, [doc(2022, [b], [])])["projects"][0]
+    assert p["from_name"] == p["to_name"] == "部门整体支出绩效目标表"

@@ -277,6 +277,11 @@ DIRECTIONS = [
     ("不合格率", None, "%", "<="),
     ("差错率", None, "%", "<="),
     ("成本增长率", None, "%", "<="),
+    ("城镇登记失业率", None, "%", "<="),
+    ("脱贫人口返贫率", None, "%", "<="),
+    ("产品不良率", None, "%", "<="),
+    ("病例漏检率", None, "%", "<="),
+    ("工资拖欠率", None, "%", "<="),
     ("验收合格率", None, "%", ">="),
     ("食品安全投诉举报处置率", "质量指标", "%", ">="),   # handling complaints is good
     ("违法案件查办率", "质量指标", "%", ">="),
@@ -546,3 +551,80 @@ def test_select_is_not_quadratic_in_the_candidates():
     kept = _select(cands)
     assert time.perf_counter() - t0 < 2.0
     assert len(kept) == 30000 and all(a.end <= b.start for a, b in zip(kept, kept[1:]))
+
+
+# ------------------------------------------------------------------ units and directions from context
+
+@pytest.mark.parametrize("raw,kwargs,expected", [
+    # the name's parentheses, a template placeholder, a rate, a satisfaction
+    ("90", dict(name="任务完成率"), dict(value=90, unit="%", implied_op=">=", flags=["unit_from_name"])),
+    # a magnitude in a non-money unit counts in full, as 28万亩 in a cell does; money keeps it (万元)
+    ("28", dict(name="改造面积(万亩)"), dict(value=280000, unit="亩", flags=["unit_from_name"])),
+    ("1.5", dict(name="接待游客(万人次)"), dict(value=15000, unit="人次")),
+    ("250", dict(name="项目资金(万元)"), dict(value=250, unit="万元")),
+    ("300", dict(name="生活补助(元/人·月)"), dict(value=300, unit="元/人·月")),
+    ("50", dict(name="培训人数（人）"), dict(value=50, unit="人")),
+    ("≥4", dict(name="新建站点数量(≥**个)"), dict(op=">=", value=4, unit="个")),
+    ("12", dict(name="道路长度（单位：公里）"), dict(value=12, unit="公里")),
+    ("2.5万", dict(name="种植面积(亩)"), dict(value=25000, unit="亩")),
+    ("2.5万", dict(name="种植面积(万亩)"), dict(value=25000, unit="亩")),  # the cell's 万 is not counted twice
+    ("250万", dict(name="发放标准", unit="元"), dict(value=250, unit="万元", flags=["unit_from_column"])),
+    ("92", dict(name="群众满意度"), dict(value=92, unit="%")),
+    ("3", dict(name="设备故障率"), dict(value=3, unit="%", implied_op="<=")),  # a rate that should go down
+    ("15", dict(name="事故起数下降率"), dict(value=15, unit="%", implied_op=">=")),
+    # nothing to go on: a bare 1 under a rate may be a fraction, a count noun names no unit
+    ("1", dict(name="资料归档率"), dict(value=1, unit=None, flags=[])),
+    ("0.95", dict(name="验收合格率"), dict(value=0.95, unit=None)),
+    ("4.5", dict(name="群众满意度"), dict(value=4.5, unit=None)),
+    ("8", dict(name="配备车辆数"), dict(value=8, unit=None)),
+    ("6", dict(name="完成(2023年)项目"), dict(value=6, unit=None)),
+    ("7", dict(name="受益(监测)户数"), dict(value=7, unit=None)),
+    # a unit column beats the name; a unit written in the cell beats both
+    ("470", dict(name="差旅费", unit="人/天"), dict(value=470, unit="人/天", flags=["unit_from_column"])),
+    ("100", dict(name="工作落实", unit="%"), dict(value=100, unit="%")),
+    ("250", dict(name="项目资金", unit="万元"), dict(value=250, unit="万元")),
+    ("60", dict(name="覆盖率", unit="百分比"), dict(value=60, unit="%")),
+    ("60", dict(name="培训人数(人)", unit="人次"), dict(value=60, unit="人次")),
+    ("95%", dict(name="培训人数(人)", unit="人"), dict(value=95, unit="%", flags=[])),
+    ("5", dict(name="巡查次数", unit="是/否"), dict(value=5, unit=None)),  # a 单位 cell that is no unit
+    ("12月底前", dict(name="完成时间(月)", year=2023), dict(kind="deadline", date="2023-12", unit=None)),
+])
+def test_parse_value_unit_from_context(raw, kwargs, expected):
+    assert_target(parse_value(raw, **kwargs), expected)
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ("≤28.40/株", dict(op="<=", value=28.4, unit="/株")),  # the money word left out, the per-part kept
+    ("300元/人·月", dict(value=300, unit="元/人·月")),
+    ("≥5元/人", dict(op=">=", value=5, unit="元/人")),
+    ("10人/次", dict(value=10, unit="人/次")),
+    ("2021/12", dict(value=2021, unit=None)),  # digits after the slash: no unit
+])
+def test_per_units_are_kept_as_written(raw, expected):
+    assert_target(parse_value(raw), expected)
+
+
+def test_per_unit_in_free_text():
+    (t,) = extract_targets("每株收购价格不超过28.40/株")
+    assert (t["op"], t["value"], t["unit"], t["raw"]) == ("<=", 28.4, "/株", "不超过28.40/株")
+
+
+@pytest.mark.parametrize("written,unit", [
+    ("%", "%"), ("百分比", "%"), ("万元", "万元"), ("人/天", "人/天"), ("元/人·月", "元/人·月"), ("平米", "平方米"),
+    ("km", "公里"), ("万人次", "万人次"), (" 个 ", "个"), ("（亩）", "亩"),
+    ("是/否", None), ("定性", None), ("/", None), ("无", None), ("", None), (None, None), ("万%", None),
+])
+def test_written_unit(written, unit):
+    from jixiao.pipeline.extract import written_unit
+
+    assert written_unit(written) == unit
+
+
+def test_extract_targets_with_a_name():
+    (t,) = extract_targets("90", name="任务完成率")
+    assert (t["value"], t["unit"], t["implied_op"], t["span"]) == (90, "%", ">=", [0, 2])
+    (t,) = extract_targets("5", name="投诉率")
+    assert (t["unit"], t["implied_op"]) == ("%", "<=")
+    (t,) = extract_targets("12月30日前", year=2022)
+    assert t["date"] == "2022-12-30"
+    assert extract_targets("90")[0]["unit"] is None  # no context, no guess

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from click.testing import CliRunner
 
 from jixiao.cli import cli
@@ -65,3 +67,45 @@ def test_gb18030_stdin_reads_as_chinese_and_binary_stdin_is_one_error():
     r = CliRunner().invoke(cli, ["extract"], input=bytes(range(256)))
     assert r.exit_code == 1 and r.stderr.startswith("错误 Error: stdin line 1: [R004]")
     assert len(r.stderr.splitlines()) == 1
+
+
+def test_json_lines_carry_the_row_context():
+    lines = [
+        '{"value": "90", "name": "任务完成率"}',
+        '{"value": "28", "level3": "改造面积(万亩)"}',
+        '{"value": "470", "name": "差旅费", "unit": "人/天"}',
+        '{"value": "3", "name": "设备故障率"}',
+        '{"value": "12月底前", "name": "完成时间", "year": 2023}',
+        '90',
+    ]
+    out = [json.loads(line) for line in run([], "\n".join(lines) + "\n").splitlines()]
+    got = [(r["targets"][0]["value"], r["targets"][0]["unit"], r["targets"][0]["implied_op"]) for r in out[:4]]
+    assert got == [(90, "%", ">="), (280000, "亩", ">="), (470, "人/天", "<="), (3, "%", "<=")]
+    assert out[4]["targets"][0]["date"] == "2023-12"
+    assert [r["text"] for r in out] == ["90", "28", "470", "3", "12月底前", "90"]
+    assert out[0]["name"] == "任务完成率" and out[1]["name"] == "改造面积(万亩)" and "name" not in out[5]
+    assert out[5]["targets"][0]["unit"] is None  # a plain line has no context
+
+
+def test_a_bad_json_line_is_named_and_the_others_still_answer():
+    r = CliRunner().invoke(cli, ["extract"], input='{"value": "95%"}\n{"value": 95, "name": ["x"]}\n{not json}\n')
+    assert r.exit_code == 1
+    out = [json.loads(line) for line in r.stdout.splitlines()]
+    assert out[0]["targets"][0]["value"] == 95 and out[1]["line"] == 2 and out[2]["line"] == 3
+    assert "line 2" in r.stderr and "line 3: not valid JSON" in r.stderr
+    assert "2 input line(s) could not be read" in r.stderr
+
+
+@pytest.mark.parametrize("args, stdin, where", [([""], None, "TEXT"), (["   "], None, "TEXT"), ([], "", "stdin")])
+def test_empty_input_is_a_clear_error(args, stdin, where):
+    r = CliRunner().invoke(cli, ["extract", *args], input=stdin)
+    assert r.exit_code == 1
+    assert r.stdout == ""
+    assert r.stderr.startswith(f"错误 Error: {where}: [R002]")
+    assert ("empty text" if where == "TEXT" else "no input") in r.stderr
+
+
+def test_table_shows_the_name_and_a_yearless_deadline_for_people():
+    out = run(["--format", "table"], '{"value": "90", "name": "任务完成率"}\n12月30日前\n')
+    assert "任务完成率 | 90" in out and "90%" in out
+    assert "≤12月30日" in out and "--12" not in out

@@ -65,9 +65,9 @@ def test_every_target_field_survives_the_index():
     assert unpack_target(pack_target(Target(raw="x"))) == dataclasses.asdict(Target(raw="x", kind="qualitative"))
 
 
-def test_the_stored_target_form_is_schema_version_4():
+def test_the_stored_target_form_is_schema_version_5():
     # Positions are the stored form: if this changes, bump SCHEMA_VERSION (old indexes then say re-ingest).
-    assert SCHEMA_VERSION == 4
+    assert SCHEMA_VERSION == 5  # 5: name field, region levels, read confidence per row
     assert pack_target(Target("≥95%", "numeric", ">=", 95, unit="%", flags=["approx"])) == \
         ["≥95%", "numeric", ">=", 95, None, "%", None, None, None, None, None, ["approx"]]
     assert pack_target(Target("明显提升")) == ["明显提升", "qualitative"]

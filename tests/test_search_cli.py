@@ -28,7 +28,7 @@ def run(*args):
 @pytest.fixture(scope="module")
 def seed_index(tmp_path_factory):
     d = tmp_path_factory.mktemp("seed") / "index"
-    r = run("ingest", SAMPLES, "--index", d, "-q")
+    r = run("ingest", SEED, "--index", d, "-q")
     assert r.exit_code == 0, r.stderr
     assert "新增 added 1" in r.stdout and "指标 indicators 108" in r.stdout
     return d
@@ -85,7 +85,7 @@ def test_value_range(seed_index):
 
 def test_reingest_changes_no_total(seed_index):
     before = search(seed_index, "*", "--limit", 0)["total"]
-    r = run("ingest", SAMPLES, "--index", seed_index, "-q")
+    r = run("ingest", SEED, "--index", seed_index, "-q")
     assert r.exit_code == 0 and "跳过 skipped 1" in r.stdout
     assert search(seed_index, "*", "--limit", 0)["total"] == before
 
@@ -372,3 +372,24 @@ def test_csv_files_carry_a_bom_for_excel(seed_index, tmp_path):
     r = run("search", "应急演练", "--index", seed_index, "--format", "csv", "-o", out)
     assert r.exit_code == 0
     assert out.read_bytes().startswith("\ufeff".encode("utf-8"))
+
+
+def test_ingest_warnings_name_their_files(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "plain.txt").write_text("这是一段说明文字，没有指标表，也没有绩效指标段落。\n", encoding="utf-8")
+    (docs / "table.txt").write_text(
+        "某县教育局2023年项目支出绩效目标表\n一级指标 | 二级指标 | 三级指标 | 指标值\n"
+        "产出指标 | 数量指标 | 培训教师人数 | ≥50人\n产出指标 | 质量指标 | 培训合格率 |\n", encoding="utf-8")
+    index = tmp_path / "index"
+    for again in (False, True):  # the second run skips both files: the warnings come from the index
+        r = run("ingest", docs, "--index", index, "-q", "--warnings")
+        assert r.exit_code == 0, r.stderr
+        lines = r.stdout.splitlines()
+        assert ("跳过 skipped 2" in r.stdout) == again
+        assert any(line.startswith(f"  {docs / 'plain.txt'}: W-NO-CONTENT") for line in lines), r.stdout
+        assert any(line.startswith(f"  {docs / 'table.txt'}: W-NO-VALUE") and "培训合格率" in line for line in lines)
+        assert "警告 warnings: 2 in 2 个文件 file(s)" in r.stdout
+    (docs / "plain.txt").write_text("另一段说明文字。\n", encoding="utf-8")
+    r = run("ingest", docs, "--index", index, "-q")
+    assert "--warnings" in r.stdout and "W-NO-CONTENT" not in r.stdout  # without the flag: a hint, not the list
