@@ -45,7 +45,7 @@ def _latin1(text, encoding="latin1", errors="strict"):
     """What protocol-2 pickles call to rebuild bytes (``_codecs.encode(str, 'latin1')``), and nothing else."""
     if encoding not in ("latin1", "latin-1") or not isinstance(text, str):
         raise pickle.UnpicklingError(f"refused _codecs.encode(…, {encoding!r})")
-    return text.encode("latin-1", errors if errors == "strict" else "strict")
+    return text.encode("latin-1")
 
 
 def _empty_bytes(*args):

@@ -309,7 +309,6 @@ class WhooshStore:
 
     @staticmethod
     def _create(d: str) -> None:
-        from whoosh import index as windex
         from whoosh.filedb.filestore import FileStorage
 
         from jixiao.index import integrity

@@ -92,7 +92,7 @@ def craft_toc(ix: Path, marker: Path, where: str) -> None:
         toc.segments = list(toc.segments) + [Evil()]
     storage.delete_file(TOC._filename("MAIN", gen))
     toc.write(storage, "MAIN")
-    # the pickle really would run code: prove it on a copy of the bytes, in a child process
+    # the crafted TOC really names os.system (test_crafted_pickle_really_runs_code… shows it would run)
     raw = (ix / TOC._filename("MAIN", gen)).read_bytes()
     assert b"system" in raw
 
