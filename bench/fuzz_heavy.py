@@ -365,7 +365,7 @@ def exports(st: Stats, ix: Path, work: Path, a) -> None:
             # in a workbook only a formula cell runs: text that starts with "=" is text
             bad += [f"xlsx formula cell {c.value!r}" for c in cells if c.data_type == "f"][:3]
             cells = []
-        if not out.exists() or "HYPERLINK" not in (out.read_bytes() if fmt == "csv" else b"HYPERLINK"):
+        if not out.exists() or b"HYPERLINK" not in (out.read_bytes() if fmt == "csv" else b"HYPERLINK"):
             bad.append("the hostile names are not in the export (was the document indexed?)")
         live = [c for c in cells if c[:1] in ("=", "+", "@") or (c[:1] == "-" and not _is_number(c))]
         bad += [f"{fmt} cell {c[:40]!r}" for c in live[:3]]
