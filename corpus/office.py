@@ -28,7 +28,8 @@ MAX_GRID_CELLS = 2_000_000  # a sheet's filled rows × filled columns; real 绩�
 # Limits checked before a library expands anything (a 1 KB file can claim 17 billion merged cells):
 MAX_XML_PART = 40 * 1024 * 1024  # one XML part unpacked; a long 绩效 document.xml is a few MB
 MAX_RATIO = 500  # unpacked/packed of a part over 1 MB: XML compresses 5–30× (a generated one 300×), a bomb 1000×
-MAX_MERGED_CELLS = MAX_GRID_CELLS  # cells covered by a sheet's merged ranges (openpyxl makes one object each)
+MAX_MERGED_CELLS = 200_000  # cells covered by a sheet's merged ranges (openpyxl makes one object each)
+MAX_MERGE_RANGES = 10_000  # merged ranges of one sheet (openpyxl spends about 0.3 ms on each); real sheets: hundreds
 MAX_TABLE_COLUMNS = 512  # grid columns of one docx table row (Word itself allows 63)
 MAX_LETTER_LABEL = 64  # letters of one list label (upperLetter numbering writes n/26 letters)
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -516,7 +517,10 @@ def _check_merges(data: bytes) -> None:
                 continue
             xml = z.read(name)
             covered = 0
-            for m in MERGE_REF.finditer(xml):
+            for n, m in enumerate(MERGE_REF.finditer(xml), 1):
+                if n > MAX_MERGE_RANGES:
+                    raise TooLargeError(f"合并单元格过多 {name.rsplit('/', 1)[-1]} has more than {MAX_MERGE_RANGES:,} "
+                                        f"merged ranges; a 绩效 table has a few hundred")
                 c1, r1, c2, r2 = m.groups()
                 if c2 is None:
                     continue

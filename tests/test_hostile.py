@@ -374,6 +374,8 @@ REFUSED = {  # builder → the error code it must get
     "bad_name": (H.docx_bad_name, "R005"),
     "truncated": (H.docx_truncated, "R005"),
     "xlsx_merge": (H.xlsx_merge, "R006"),
+    "xlsx_merge_area": (lambda: H.xlsx_merge("A1:T10001"), "R006"),
+    "xlsx_many_merges": (lambda: H.xlsx_many_merges(10_001), "R006"),
     "csv_long_field": (H.csv_long_field, "R006"),
     "mojibake_cp1252": (H.text_mojibake_cp1252, "R001"),
     "mojibake_gbk_latin1": (H.text_mojibake_latin1, "R001"),
