@@ -115,7 +115,7 @@ class Warning:
 class Source:
     path: str
     sha256: str
-    format: str  # txt|docx|xlsx|pdf
+    format: str  # txt|docx|xlsx|pdf|html|xls|doc
 
 
 @dataclass

@@ -57,6 +57,12 @@ class TooLargeError(ReadError):
     code = "R006"
 
 
+class ConverterError(ReadError):
+    """An external converter (LibreOffice, antiword) failed or timed out on a legacy file."""
+
+    code = "R007"
+
+
 class WriteError(JixiaoError):
     """An output file could not be written (missing or read-only folder, full disk)."""
 

@@ -27,8 +27,11 @@ Block = Paragraph | Table
 @dataclass
 class RawDocument:
     path: str
-    format: str  # txt|docx|xlsx|pdf
+    format: str  # txt|docx|xlsx|pdf|html|xls|doc
     sha256: str
     blocks: list[Block] = field(default_factory=list)
     text: str = ""  # the whole text in reading order, for metadata inference
     encoding: str | None = None
+    # problems met while reading that lost or may have lost content: (code, message, where);
+    # build_document copies them into Document.warnings
+    warnings: list[tuple[str, str, str | None]] = field(default_factory=list)

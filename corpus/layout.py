@@ -817,6 +817,8 @@ class _Builder:
         self.labels = shared_labels()
         src = Source(path=raw.path, sha256=raw.sha256, format=raw.format)
         self.doc = Document(source=src)
+        for code, message, where in raw.warnings:  # what the reader could not read
+            self.doc.warn(code, message, where)
         self.proj: _ProjectState | None = None
         self.projects: list[_ProjectState] = []
         self.reader: TableReader | None = None

@@ -9,14 +9,9 @@ from pathlib import Path
 from jixiao.corpus.blocks import RawDocument
 from jixiao.errors import ReadError, TooLargeError, UnsupportedFormatError
 
-SUPPORTED = (".txt", ".text", ".csv", ".docx", ".xlsx", ".xlsm", ".pdf")
-LEGACY = {
-    ".doc": "请先另存为 .docx (Word: 文件→另存为; or `libreoffice --headless --convert-to docx FILE`, "
-            "or `antiword -m UTF-8.txt FILE > FILE.txt`)",
-    ".xls": "请先另存为 .xlsx (Excel/WPS: 文件→另存为; or `libreoffice --headless --convert-to xlsx FILE`)",
-    ".wps": "请先在 WPS 中另存为 .docx (or `libreoffice --headless --convert-to docx FILE`)",
-    ".et": "请先在 WPS 中另存为 .xlsx",
-}
+SUPPORTED = (".txt", ".text", ".csv", ".docx", ".xlsx", ".xlsm", ".pdf", ".html", ".htm", ".xls", ".et",
+             ".doc", ".wps")
+LEGACY: dict[str, str] = {}  # formats refused with a "save as" message (none left: see legacy.py)
 MAX_BYTES = 200 * 1024 * 1024  # a 绩效 document is kilobytes to a few MB; beyond this is a mistake
 # Text costs about 35 bytes of memory per input byte through layout; Office/PDF files are mostly
 # compressed parts and images, so they keep the larger limit.
@@ -86,8 +81,19 @@ def read(path: str | Path, data: bytes | None = None) -> RawDocument:
         from jixiao.corpus.text import read_text
 
         return read_text(data, str(p))
+    if ext == ".pdf":
+        from jixiao.corpus.pdf import read_pdf
+
+        return read_pdf(data, str(p))
+    if ext in (".html", ".htm"):
+        from jixiao.corpus.html import read_html
+
+        return read_html(data, str(p))
+    if ext in (".xls", ".et", ".doc", ".wps"):
+        from jixiao.corpus import legacy
+
+        return (legacy.read_xls if ext in (".xls", ".et") else legacy.read_doc)(data, str(p))
     from jixiao.corpus import office
 
-    reader = {".docx": office.read_docx, ".xlsx": office.read_xlsx, ".xlsm": office.read_xlsx,
-              ".pdf": office.read_pdf}[ext]
+    reader = {".docx": office.read_docx, ".xlsx": office.read_xlsx, ".xlsm": office.read_xlsx}[ext]
     return reader(data, str(p))

@@ -11,8 +11,9 @@ from typing import Iterable, Iterator
 
 from jixiao.document import Category, Document
 
-# What folders are searched for: what the readers read, plus legacy formats (so they get their message).
-INPUT_SUFFIXES = (".txt", ".text", ".csv", ".docx", ".xlsx", ".xlsm", ".pdf", ".doc", ".xls", ".wps", ".et")
+# What folders are searched for: every format the readers read (legacy ones included).
+INPUT_SUFFIXES = (".txt", ".text", ".csv", ".docx", ".xlsx", ".xlsm", ".pdf", ".html", ".htm", ".doc", ".xls",
+                  ".wps", ".et")
 DISAGREE_P = 0.9  # model probability above which a differing stated category earns a warning
 
 

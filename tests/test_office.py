@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from jixiao.corpus.blocks import Paragraph, Table
-from jixiao.corpus.office import read_docx, read_pdf, read_xlsx
+from jixiao.corpus.office import read_docx, read_xlsx
+from jixiao.corpus.pdf import read_pdf
 from jixiao.corpus.readers import read, sha256_of
 from jixiao.errors import BinaryInputError, CorruptFileError, EmptyInputError, JixiaoError, ReadError, TooLargeError
 
