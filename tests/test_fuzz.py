@@ -186,9 +186,7 @@ def test_quick_hostile_set_reads_or_fails_cleanly(name, data, tmp_path):
     assert time.process_time() - t0 < 20
 
 
-# PDF reading is being moved into corpus/pdf.py by another change (the readers work); until it checks
-# decompressed stream sizes and reports damaged pages, these two document the expected behaviour.
-@pytest.mark.xfail(reason="PDF stream size limits belong to the PDF reader rework (corpus/pdf.py)", strict=False)
+# The PDF limits and the damaged-page warning live in corpus/pdf.py; these are the generator's checks of them.
 def test_pdf_inflating_stream_refused(tmp_path):
     from jixiao.corpus.readers import read
 
@@ -201,7 +199,6 @@ def test_pdf_inflating_stream_refused(tmp_path):
     assert time.process_time() - t0 < 20
 
 
-@pytest.mark.xfail(reason="damaged-page warnings belong to the PDF reader rework (corpus/pdf.py)", strict=False)
 def test_pdf_damaged_page_is_reported(tmp_path):
     from jixiao.pipeline.enrich import Parser
 
