@@ -9,7 +9,8 @@ few plain types whoosh's own files hold and refuses any other global (``os.syste
 Damage: whoosh reads lazily, so a bad byte in a segment surfaces mid-search, or never. Every commit
 writes a manifest (``jixiao-manifest.json``: size and SHA-256 of the TOC and of each segment file of
 that generation); ``ingest`` checks the files against it before writing (and scans every record of an
-index without one), searches check sizes. A mismatch is one IndexError_ saying how to rebuild.
+index without one); searches check them too (sizes only beyond DEEP_CHECK_BYTES). A mismatch is one
+IndexError_ saying how to rebuild.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from jixiao.errors import IndexError_
 
 INDEX_NAME = "MAIN"
 MANIFEST = "jixiao-manifest.json"
+# Read-only opens hash the files too while the index is this small (about 0.1 s); beyond, sizes only.
+DEEP_CHECK_BYTES = 64 * 1024 * 1024
 
 # The globals that whoosh's pickles in a jixiao index name (traced over ingest, search, suggest and
 # compare). Only classes or functions that cannot touch the system; the schema pickle is never loaded.
@@ -176,10 +179,11 @@ def damaged(d: str, why: str) -> IndexError_:
                        f"(`jixiao ingest PATH... --index {d}` after removing the folder)")
 
 
-def verify(d: str, ix, *, deep: bool) -> bool:
+def verify(d: str, ix, *, deep: bool | None = None) -> bool:
     """Check the index files against the manifest of their generation; True if they were checked.
 
-    ``deep``: compare SHA-256 (ingest), else sizes only (searches: a stat per file). False when there
+    ``deep``: compare SHA-256 (ingest), else sizes only; None: SHA-256 while the index is at most
+    DEEP_CHECK_BYTES (searches of a typical index), sizes beyond (a stat per file). False when there
     is no manifest for this generation (an index from an older jixiao, a commit killed before its
     manifest was written, or a writer committing right now): the caller may then ``scan`` the records.
     """
@@ -192,6 +196,9 @@ def verify(d: str, ix, *, deep: bool) -> bool:
     except FileNotFoundError:
         return False  # a concurrent commit replaced this generation between the two reads
     expected = m["files"]
+    if deep is None:
+        sizes = [e[0] for e in expected.values() if isinstance(e, list) and len(e) == 2 and isinstance(e[0], int)]
+        deep = sum(sizes) <= DEEP_CHECK_BYTES
     problem = None
     for name in sorted(present - set(expected)):
         problem = problem or f"{name} is not one of the files jixiao wrote"

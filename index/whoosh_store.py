@@ -292,7 +292,7 @@ class WhooshStore:
         try:
             # the schema comes from code, never from the pickle in the TOC
             ix = windex.open_dir(d, schema=build_schema())
-            checked = integrity.verify(d, ix, deep=writable)
+            checked = integrity.verify(d, ix, deep=True if writable else None)
             ix.reader().close()  # opens every segment: a damaged one fails here, not mid-search
             if writable and not checked:
                 integrity.scan(d, ix)  # no manifest for this generation: read everything once

@@ -205,12 +205,6 @@ DAMAGES = {"truncated-toc": truncate_toc, "garbage-toc": garbage_toc, "truncated
 def test_damaged_index_is_one_line(index_copy, damage, command):
     DAMAGES[damage](index_copy)
     res = invoke(*COMMANDS[command](index_copy))
-    if damage == "flipped-segment" and command != "ingest":
-        # searches check sizes only (hashing every file per query would cost more than the query);
-        # a bad byte they do not read leaves their answer standing, one they read fails in one line
-        assert res.exit_code in (0, 1) and "Traceback" not in res.output
-        assert sum(1 for ln in res.output.splitlines() if ln.startswith("错误 Error")) <= 1
-        return
     line = one_error_line(res)
     assert str(index_copy) in line and "I00" in line
 
@@ -221,6 +215,19 @@ def test_ingest_never_reports_a_damaged_index_healthy(index_copy, damage):
     res = invoke(*COMMANDS["ingest"](index_copy))
     line = one_error_line(res)
     assert "re-ingest" in line or "rebuild" in line or "delete" in line
+
+
+def test_large_index_checks_only_sizes_when_searched(index_copy, monkeypatch):
+    """Beyond DEEP_CHECK_BYTES a search stats the files instead of hashing them: a bad byte it does not
+    read leaves its answer standing, one it reads fails in one line; ingest still hashes everything."""
+    from jixiao.index import integrity
+
+    monkeypatch.setattr(integrity, "DEEP_CHECK_BYTES", 0)
+    flip_seg(index_copy)
+    res = invoke(*COMMANDS["search"](index_copy))
+    assert res.exit_code in (0, 1) and "Traceback" not in res.output
+    assert sum(1 for ln in res.output.splitlines() if ln.startswith("错误 Error")) <= 1
+    assert "checksum" in one_error_line(invoke(*COMMANDS["ingest"](index_copy)))
 
 
 def test_ingest_scans_an_index_without_manifest(index_copy):
