@@ -116,8 +116,19 @@ def taxonomy_option(fn):
 def model_option(fn):
     return click.option(
         "--model", "model_path", type=click.Path(dir_okay=False), default=None,
-        help="分类模型 a model file from `jixiao train` (default: the bundled model).",
+        help="分类模型 a model file from `jixiao train` (default: the index's own model from "
+             "`jixiao train --from-index` if there is one, else the bundled model).",
     )(fn)
+
+
+def index_model(model_path: str | None, index_dir: str | None) -> str | None:
+    """--model, else the model `train --from-index` saved beside the index (if any)."""
+    if model_path:
+        return model_path
+    from jixiao.models.predict import index_model_path
+
+    p = index_model_path(resolve_index(index_dir))
+    return p if os.path.isfile(p) else None
 
 
 def metadata_options(fn):
@@ -158,9 +169,10 @@ def cli():
 @metadata_options
 @taxonomy_option
 @model_option
+@index_option
 @click.option("--no-classify", is_flag=True, help="不用模型补全类别 skip the classifier (faster).")
 @handle_errors
-def parse(paths, fmt, year, region, department, taxonomy, model_path, no_classify):
+def parse(paths, fmt, year, region, department, taxonomy, model_path, index_dir, no_classify):
     """解析文档 Parse documents into structured Documents (one per file).
 
     Folders are searched recursively. A bad file is reported by name and skipped; the exit
@@ -176,7 +188,7 @@ def parse(paths, fmt, year, region, department, taxonomy, model_path, no_classif
     from jixiao.pipeline.enrich import Parser, iter_input_files
 
     parser = Parser(year=year, region=region, department=department, taxonomy=taxonomy,
-                    model_path=model_path, classify=not no_classify)
+                    model_path=index_model(model_path, index_dir), classify=not no_classify)
     failed = 0
     docs = []
     files = list(iter_input_files(paths))
@@ -336,8 +348,9 @@ def extract(text, fmt):
               help="输出格式 output format.")
 @taxonomy_option
 @model_option
+@index_option
 @handle_errors
-def classify(fmt, taxonomy, model_path):
+def classify(fmt, taxonomy, model_path, index_dir):
     """分类 Classify indicators read from stdin (JSON lines or plain names, one per line).
 
     \b
@@ -345,9 +358,10 @@ def classify(fmt, taxonomy, model_path):
       printf '培训人次\\n验收合格率\\n' | jixiao classify --format table
       echo '{"level3": "光纤故障率", "value": "5%"}' | jixiao classify
     """
-    from jixiao.models.classifier import classify_lines
+    from jixiao.models.predict import classify_lines
 
-    classify_lines(_stdin_lines(), sys.stdout, fmt=fmt, taxonomy=taxonomy, model_path=model_path)
+    classify_lines(_stdin_lines(), sys.stdout, fmt=fmt, taxonomy=taxonomy, model_path=model_path,
+                   index_dir=resolve_index(index_dir))
 
 
 @cli.command()
@@ -377,23 +391,38 @@ def suggest(name, value, top, fmt, index_dir, taxonomy, model_path):
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
-@click.option("-o", "--output", "out_path", required=True, type=click.Path(dir_okay=False),
-              help="模型文件 where to write the model (.skops).")
-@click.option("--no-bundled", is_flag=True, help="不含内置训练数据 train only on PATHS.")
+@click.option("-o", "--output", "out_path", default=None, type=click.Path(dir_okay=False),
+              help="模型文件 where to write the model (.npz; with --from-index default: beside the index).")
+@click.option("--from-index", is_flag=True,
+              help="用索引训练 learn from the categories stated in the indexed documents.")
+@index_option
+@click.option("--no-bundled", is_flag=True, help="不含内置训练数据 train only on PATHS / the index.")
 @handle_errors
-def train(paths, out_path, no_bundled):
+def train(paths, out_path, from_index, index_dir, no_bundled):
     """训练分类模型 Train the classifier from documents' own category columns.
 
     Labeled rows of PATHS (plus the bundled training rows and taxonomy examples, unless
-    --no-bundled) train a model saved in a safe format (skops) with a version stamp.
+    --no-bundled) train a model saved in a safe format (.npz, no pickle) with a version stamp.
+    With --from-index the rows come from everything ingested; the model is saved beside the
+    index and `suggest`, `classify` and `parse` then use it (their JSON says which model answered).
 
     \b
     Example:
-      jixiao train my_docs/ -o my_model.skops
-      jixiao classify --model my_model.skops < names.txt
+      jixiao train my_docs/ -o my_model.npz
+      jixiao classify --model my_model.npz < names.txt
+      jixiao train --from-index
     """
     from jixiao.models.train import run_train
 
+    if from_index:
+        from jixiao.models.predict import index_model_path
+
+        idx = resolve_index(index_dir)
+        run_train(list(paths), out_path or index_model_path(idx), include_bundled=not no_bundled,
+                  index_dir=idx, out=sys.stdout)
+        return
+    if not out_path:
+        raise click.UsageError("train needs -o MODEL (or --from-index)")
     run_train(list(paths), out_path, include_bundled=not no_bundled, out=sys.stdout)
 
 

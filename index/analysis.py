@@ -71,15 +71,15 @@ def _terms(text: str, index: bool) -> tuple:
 def _analyze(text: str, index: bool):
     from jixiao.pipeline.segment import default_segmenter
 
-    seg = default_segmenter().tokenizer
-    freq = seg.FREQ
+    seg = default_segmenter()
+    has_word = seg.has_word
     norm = normalize(text)
     pos = 0
     last = 0
 
     def words(chunk: str, offset: int):
         nonlocal pos
-        for w, s, e in seg.tokenize(chunk, mode="default", HMM=True):
+        for w, s, e in seg.raw_tokenize(chunk):
             if not _is_word(w):
                 continue
             yield w, pos, offset + s, offset + e
@@ -89,7 +89,7 @@ def _analyze(text: str, index: bool):
                 for n in range(2, min(len(w) - 1, 4) + 1):
                     for i in range(len(w) - n + 1):
                         gram = w[i:i + n]
-                        if gram not in seen and freq.get(gram) and _is_word(gram):
+                        if gram not in seen and _is_word(gram) and has_word(gram):
                             seen.add(gram)
                             yield gram, pos, offset + s + i, offset + s + i + n
             pos += 1

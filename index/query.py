@@ -230,7 +230,7 @@ def _engine_excludes(word: str) -> bool:
     if len(toks) != 1 or toks[0] != text_key(word):
         return False
     t = toks[0]
-    return t[0].isdigit() or t.isascii() or (len(t) <= 4 and bool(default_segmenter().tokenizer.FREQ.get(t)))
+    return t[0].isdigit() or t.isascii() or (len(t) <= 4 and default_segmenter().has_word(t))
 
 
 def _tokens(text: str) -> list[str]:
@@ -252,20 +252,28 @@ def measure_suffixes() -> tuple[str, ...]:
     family; the family of the most frequent ending is the measure suffixes (废弃物/污染物 share no
     stem with a rate, so 物 stays out).
     """
+    from jixiao.pipeline.taxonomy import cached_derivation
+
+    # mined once per taxonomy/dictionary and kept in the user's cache: mining segments ~1,800
+    # characters, which would cost every search the whole jieba dictionary
+    return tuple(cached_derivation("measure-suffixes", lambda: list(_mine_measure_suffixes())))
+
+
+def _mine_measure_suffixes() -> tuple[str, ...]:
     from jixiao.pipeline.segment import default_segmenter
     from jixiao.pipeline.taxonomy import load_taxonomy
 
-    tk = default_segmenter().tokenizer
+    seg = default_segmenter()
     data = load_taxonomy().data
     texts: list[str] = []
     for c in data["categories"].values():
         texts += [c.get("name") or "", c.get("definition") or ""]
         texts += [str(x) for x in (c.get("cue_words") or []) + (c.get("examples") or [])]
-    cuts = [[w for w in tk.cut(t, HMM=True) if w.strip()] for t in texts]
+    cuts = [[w for w, _, _ in seg.raw_tokenize(t) if w.strip()] for t in texts]
     stems_of: dict[str, set[str]] = {}
     for words in cuts:
         for w in words:
-            if len(w) >= 3 and tk.FREQ.get(w[:-1]):
+            if len(w) >= 3 and seg.has_word(w[:-1]):
                 stems_of.setdefault(w[-1], set()).add(w[:-1])
     known = {s for ss in stems_of.values() for s in ss}
     for words in cuts:
@@ -298,7 +306,7 @@ def concept_alternatives(token: str) -> tuple[Alt, ...]:
     """
     from jixiao.pipeline.segment import default_segmenter
 
-    tk = default_segmenter().tokenizer
+    seg = default_segmenter()
     alts = [Alt((token,), 1.0)]
     for suf in measure_suffixes():
         if not token.endswith(suf) or len(token) <= len(suf) + 1:
@@ -307,7 +315,7 @@ def concept_alternatives(token: str) -> tuple[Alt, ...]:
         # the longest dictionary stem that ends the body, with whatever precedes it as a head
         for i in range(0, len(body) - 1):
             stem = body[i:]
-            if tk.FREQ.get(stem):
+            if seg.has_word(stem):
                 head = _tokens(body[:i]) if i else []
                 alts.append(Alt(tuple(head + [stem]), CONCEPT_WEIGHT))
                 break

@@ -27,19 +27,9 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
 from jixiao.models import features as F
+from jixiao.models.linear import PARAMS, row_tokens, row_vector
 
 GROUPS = ("char", "word", "name", "value")
-
-
-def _group(token: str) -> int:
-    head = token.split(":", 1)[0]
-    if head == "c":
-        return 0
-    if head == "w":
-        return 1
-    if head in ("v", "vs", "vb"):
-        return 3
-    return 2
 
 
 def as_item(x: Any) -> dict:
@@ -97,20 +87,7 @@ class IndicatorClassifier(ClassifierMixin, BaseEstimator):
 
     # -- features
     def _tokens(self, item: dict, cues: dict) -> list[str]:
-        name_raw = item.get("level3") or item.get("description") or ""
-        name, name_units = F.clean_name(name_raw)
-        toks = F.char_ngrams(name, 1, self.ngram_max) if self.char_weight else []
-        if self.use_words and self.word_weight and name:
-            words = [w for w in _segmenter().cut(name) if not w.isdigit() and len(w.strip("#%.")) > 0]
-            toks += [f"w:{w}" for w in words]
-        if self.name_weight:
-            toks += F.name_features(name, cues)
-        if self.value_weight:
-            value = item.get("value")
-            if (value is None or not str(value).strip()) and name_units:
-                value = name_units[0]  # 数量(≥**个): the template named the unit
-            toks += F.value_features(None if value is None else str(value))
-        return toks
+        return row_tokens(item, {k: getattr(self, k) for k in PARAMS}, cues, _segmenter)
 
     def _matrix(self, token_lists: list[list[str]]):
         import scipy.sparse as sp
@@ -119,21 +96,9 @@ class IndicatorClassifier(ClassifierMixin, BaseEstimator):
         weights = (self.char_weight, self.word_weight, self.name_weight, self.value_weight)
         indptr, indices, data = [0], [], []
         for toks in token_lists:
-            per_group: list[dict[int, float]] = [{}, {}, {}, {}]
-            for t in toks:
-                j = vocab.get(t)
-                if j is not None:
-                    g = per_group[_group(t)]
-                    g[j] = g.get(j, 0.0) + 1.0
-            for gi, g in enumerate(per_group):
-                if not g:
-                    continue
-                vals = {j: (1.0 + math.log(tf)) * idf[j] for j, tf in g.items()}
-                norm = math.sqrt(sum(v * v for v in vals.values())) or 1.0
-                w = weights[gi] / norm
-                for j, v in vals.items():
-                    indices.append(j)
-                    data.append(v * w)
+            for j, v in row_vector(toks, vocab, idf, weights):
+                indices.append(j)
+                data.append(v)
             indptr.append(len(indices))
         return sp.csr_matrix((np.asarray(data, dtype=np.float64), np.asarray(indices, dtype=np.int32),
                               np.asarray(indptr, dtype=np.int32)), shape=(len(token_lists), len(vocab)))
@@ -245,7 +210,7 @@ class IndicatorClassifier(ClassifierMixin, BaseEstimator):
         out = []
         for i in range(len(items)):
             first = int(chosen[i])
-            rest = [int(j) for j in np.argsort(-P[i]) if j != first][: top - 1]
+            rest = [int(j) for j in np.argsort(-P[i], kind="stable") if j != first][: top - 1]
             ranked = [(str(self.classes_[j]), float(P[i, j])) for j in [first] + rest]
             out.append({"id": ranked[0][0], "confidence": round(ranked[0][1], 4),
                         "alternatives": [{"id": c, "p": round(p, 4)} for c, p in ranked[1:] if p >= min_p]})
@@ -281,13 +246,6 @@ def _level1_groups(classes: tuple[str, ...]) -> list[np.ndarray]:
     return [np.asarray(v, dtype=np.intp) for v in by.values()]
 
 
-@functools.lru_cache(maxsize=1)
-def _segmenter():
-    from jixiao.pipeline.segment import default_segmenter
-
-    return default_segmenter()
-
-
 def _cue_lexicon() -> dict[str, tuple[str, ...]]:
     """Our cue words plus the taxonomy's, keyed by cz2020 id (frozen into the model at fit time)."""
     from jixiao.pipeline.taxonomy import load_taxonomy
@@ -301,132 +259,6 @@ def _cue_lexicon() -> dict[str, tuple[str, ...]]:
     return {cid: tuple(sorted(ws)) for cid, ws in sorted(merged.items())}
 
 
-# -- loading ----------------------------------------------------------------------------------
-
-def default_model_path():
-    from importlib import resources
-
-    return resources.files("jixiao.models") / "data" / "default.skops"
-
-
-@functools.lru_cache(maxsize=1)
-def _default_model():
-    from jixiao.models.persist import load_file
-
-    return load_file(str(default_model_path()))
-
-
-def load_model(path: str | None = None):
-    """A fitted model: the bundled default (cached per process) when ``path`` is None.
-
-    Raises ModelError for a missing, damaged, untrusted or incompatible file.
-    """
-    if path is None:
-        return _default_model()
-    from jixiao.models.persist import load_file
-
-    return load_file(str(path))
-
-
-# -- jixiao classify --------------------------------------------------------------------------
-
-def _parse_line(line: str, lineno: int) -> dict:
-    s = line.strip()
-    if s.startswith("{"):
-        try:
-            obj = json.loads(s)
-        except json.JSONDecodeError as e:
-            raise ValueError(f"line {lineno}: not valid JSON ({e.msg} at column {e.colno})") from None
-        if not isinstance(obj, dict) or not isinstance(obj.get("level3", obj.get("description")), str):
-            raise ValueError(f"line {lineno}: a JSON line needs a string \"level3\"")
-        for k in ("value", "description"):
-            if obj.get(k) is not None and not isinstance(obj[k], str):
-                obj[k] = str(obj[k])
-        if obj.get("level1") is not None and not isinstance(obj["level1"], str):
-            raise ValueError(f"line {lineno}: \"level1\" must be a string such as \"产出指标\"")
-        return obj
-    if "\t" in s:  # "name<TAB>value" plain lines
-        name, value = s.split("\t", 1)
-        return {"level3": name.strip(), "value": value.strip() or None}
-    return {"level3": s}
-
-
-def classify_lines(stdin, stdout, *, fmt: str = "jsonl", taxonomy: str | None = None,
-                   model_path: str | None = None, batch: int = 2000) -> int:
-    """``jixiao classify``: one result per non-blank input line (contract §1).
-
-    A JSON line may also state ``"level1"`` (产出指标 …): the answer is then kept under it.
-
-    A malformed line gets an ``{"error": ...}`` result (so outputs stay aligned with inputs) and a
-    line on stderr; after the whole input is processed, a ReadError is raised if any failed.
-    Returns the number of rows classified.
-    """
-    from jixiao.errors import ReadError
-    from jixiao.output import dumps
-    from jixiao.pipeline.taxonomy import load_taxonomy
-
-    model = load_model(model_path)
-    tax = load_taxonomy()
-    version = taxonomy or tax.default_version
-    if getattr(stdin, "isatty", lambda: False)():
-        batch = 1  # interactive: answer each line as it is typed
-    bad = done = 0
-    table_rows: list[list[Any]] = []
-    pending: list[tuple[int, dict | None, str | None]] = []
-
-    def flush() -> None:
-        nonlocal done
-        good = [it for _, it, _ in pending if it is not None]
-        preds = iter(model.predict_categories(good) if good else [])
-        for lineno, it, err in pending:
-            if it is None:
-                res = {"line": lineno, "error": err, "level1": None, "level2": None, "confidence": None,
-                       "alternatives": []}
-            else:
-                res = labelled(next(preds), tax, version, it.get("level3") or "")
-                done += 1
-            if fmt == "jsonl":
-                stdout.write(dumps(res) + "\n")
-            else:
-                table_rows.append([it.get("level3") if it else f"(line {lineno})", it.get("value") if it else "",
-                                   res["level1"], res["level2"],
-                                   "" if res["confidence"] is None else f"{res['confidence']:.2f}",
-                                   "; ".join(f"{a['level2']} {a['p']:.2f}" for a in res["alternatives"][:2])])
-        pending.clear()
-        if fmt == "jsonl":
-            stdout.flush()
-
-    for lineno, line in enumerate(stdin, 1):
-        if not line.strip():
-            continue
-        try:
-            pending.append((lineno, _parse_line(line, lineno), None))
-        except ValueError as e:
-            bad += 1
-            print(f"错误 Error: stdin {e}", file=sys.stderr)
-            pending.append((lineno, None, str(e)))
-        if len(pending) >= batch:
-            flush()
-    flush()
-    if fmt == "table":
-        from jixiao.output import print_table
-
-        print_table(table_rows, ["三级指标", "指标值", "一级指标", "二级指标", "置信度", "其他可能"], file=stdout)
-    if bad:
-        raise ReadError(f"{bad} input line(s) could not be read; the other {done} were classified", where="stdin")
-    return done
-
-
-def labelled(pred: dict, tax, version: str, text: str = "") -> dict:
-    """Contract §1 result in ``version``; ids that map to the same printed label pool their p.
-
-    (cz2021 has no 可持续影响: 可持续影响 and 社会效益 both print as 社会效益指标 there.)
-    """
-    pooled: dict[tuple, float] = {}
-    for a in [{"id": pred["id"], "p": pred["confidence"]}] + list(pred["alternatives"]):
-        label = tax.label(a["id"], version, text)
-        pooled[label] = pooled.get(label, 0.0) + float(a["p"])
-    ((l1, l2), conf), *rest = pooled.items()  # the prediction's own label first, as the model chose it
-    alts = [{"level1": a1, "level2": a2, "p": round(p, 4)}
-            for (a1, a2), p in sorted(rest, key=lambda kv: -kv[1])]
-    return {"level1": l1, "level2": l2, "confidence": round(conf, 4), "alternatives": alts}
+# Loading and `jixiao classify` live in predict.py (no scikit-learn import); re-exported here.
+from jixiao.models.predict import (  # noqa: E402,F401
+    _default_model, _parse_line, _segmenter, classify_lines, default_model_path, labelled, load_model)

@@ -40,7 +40,7 @@ def _short(name: str | None) -> str:
 def run_evaluate(paths: list[str], *, model_path: str | None = None, taxonomy: str | None = None,
                  fmt: str = "table", out=None, err=None) -> dict:
     """Print accuracy, macro-F1 (level1, level2) and a confusion table for the documents' rows."""
-    from jixiao.models.classifier import load_model
+    from jixiao.models.predict import load_model
     from jixiao.models.train import document_rows
     from jixiao.output import dumps
     from jixiao.pipeline.taxonomy import load_taxonomy

@@ -1,6 +1,8 @@
-"""Safe model files: skops (no arbitrary pickle), compressed, stamped with versions.
+"""Safe model files, stamped with versions: the exported ``.npz`` (linear.py; what ``jixiao train``
+writes and what prediction reads without scikit-learn) and the older skops format (no arbitrary
+pickle; still read, and written on request).
 
-A file holds ``{"format", "format_version", "jixiao", "sklearn", "meta", "model"}``. Loading
+A skops file holds ``{"format", "format_version", "jixiao", "sklearn", "meta", "model"}``. Loading
 refuses any type outside ``TRUSTED_TYPES`` (skops reports them before anything is built), a file
 of another format version, and damaged files — each as a ModelError naming the file.
 """
@@ -19,8 +21,15 @@ FORMAT_VERSION = 1
 TRUSTED_TYPES = ("jixiao.models.classifier.IndicatorClassifier",)
 
 
-def save_file(model, path: str | os.PathLike, *, meta: dict | None = None) -> Path:
-    """Write ``model`` to ``path`` (atomically: a failed write leaves no half file)."""
+def save_file(model, path: str | os.PathLike, *, meta: dict | None = None, fmt: str = "npz") -> Path:
+    """Write ``model`` to ``path`` (atomically: a failed write leaves no half file).
+
+    ``fmt="npz"`` exports what prediction needs (linear.py); ``fmt="skops"`` keeps the whole estimator.
+    """
+    if fmt == "npz":
+        from jixiao.models.linear import export
+
+        return export(model, path, meta=meta)
     import zipfile
 
     import sklearn
@@ -42,11 +51,16 @@ def save_file(model, path: str | os.PathLike, *, meta: dict | None = None) -> Pa
 
 def read_payload(path: str | os.PathLike) -> dict:
     """The whole stamped payload of a model file (checked, trusted types only)."""
-    import skops.io as sio
+    from jixiao.models.linear import is_linear_file, load
 
     p = Path(path)
     if not p.is_file():
         raise ModelError("model file not found (train one with `jixiao train … -o MODEL`)", where=str(p))
+    if is_linear_file(p):
+        m = load(p)
+        return {"format": m.config["format"], "format_version": m.config["format_version"],
+                "jixiao": m.config.get("jixiao"), "meta": m.meta, "model": m}
+    import skops.io as sio
     try:
         with warnings.catch_warnings():
             # A file from another scikit-learn release: we check compatibility ourselves below.

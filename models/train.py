@@ -4,10 +4,12 @@ Row sources (``source`` field of ``models/data/training.jsonl``):
 
 - ``curated``: names and typical values written for jixiao (``models/data/curated.tsv``);
 - ``taxonomy``: the taxonomy's examples;
-- ``seed`` / ``dev:<file>``: rows of the development gold whose table states a category.
+- ``seed`` / ``dev:<file>``: rows of the development gold whose table states a category;
+- ``harvest:<source>``: real rows from public repositories (``corpus/train/harvest.jsonl``).
 
 ``python -m jixiao.models.train --bundled`` rebuilds ``training.jsonl`` (when ../shared is
-present) and the bundled ``default.skops`` from it, reproducibly.
+present) and the bundled ``default.npz`` (exported for prediction without scikit-learn) from it,
+reproducibly.
 """
 
 from __future__ import annotations
@@ -91,9 +93,29 @@ def gold_rows(shared: Path) -> list[dict]:
     return rows
 
 
+def harvest_rows(shared: Path) -> list[dict]:
+    """Real rows of ``corpus/train/harvest.jsonl`` under their stated categories, the older evaluation
+    framework mapped onto today's (产出数量 → 数量指标, 环境效益 → 生态效益指标 …, by the taxonomy's
+    synonyms); 预算管理/财务管理 process rows and rows without a second level are left out."""
+    path = shared / "corpus" / "train" / "harvest.jsonl"
+    if not path.exists():
+        return []
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        r = json.loads(line)
+        if r.get("level2") in ("预算管理", "财务管理") or r.get("level1") == "预算绩效":
+            continue
+        cid = stated_id(r.get("level2"), r.get("level1"))
+        if cid and r.get("name"):
+            rows.append({"level3": r["name"], "value": r.get("value"), "id": cid,
+                         "source": f"harvest:{r.get('source') or 'unknown'}"})
+    return rows
+
+
 def build_training_file(shared: Path | None, path: Path | None = None) -> list[dict]:
-    """Assemble training.jsonl from the curated list, the taxonomy and (if present) the gold."""
-    rows = curated_rows() + taxonomy_rows() + (gold_rows(shared) if shared else [])
+    """Assemble training.jsonl from the curated list, the taxonomy and (if present) the gold and
+    the harvested rows."""
+    rows = curated_rows() + taxonomy_rows() + (gold_rows(shared) + harvest_rows(shared) if shared else [])
     path = path or data_dir() / "training.jsonl"
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     return rows
@@ -198,14 +220,42 @@ def fit_model(rows: list[dict], **params):
     return IndicatorClassifier(**params).fit(X, y, sample_weight=w)
 
 
-def run_train(paths: list[str], out_path: str, *, include_bundled: bool = True, out=None, err=None) -> dict:
-    """``jixiao train``: fit on documents' labeled rows (+ bundled rows) and save a stamped model."""
+def index_rows(index_dir: str) -> tuple[list[dict], int]:
+    """Labeled rows of every document in the index (their stated categories), and the document count."""
+    from jixiao.index.store import open_store
+
+    store = open_store(index_dir)
+    try:
+        docs = store.documents()
+    finally:
+        store.close()
+    rows: list[dict] = []
+    for doc in docs:
+        rows += list(_rows_of_document(doc, f"index:{doc.source.path}"))
+    return rows, len(docs)
+
+
+def run_train(paths: list[str], out_path: str, *, include_bundled: bool = True, index_dir: str | None = None,
+              out=None, err=None) -> dict:
+    """``jixiao train``: fit on documents' labeled rows (+ bundled rows) and save a stamped model.
+
+    ``index_dir``: also learn from every document in that index (``jixiao train --from-index``).
+    """
     from jixiao.models.persist import save_file
 
     out = out or sys.stdout
     doc_rows, nfiles, failures = document_rows(paths, err=err)
     if paths and not nfiles and not failures:  # like parse/ingest: PATHS that hold no document are a mistake
         raise ReadError(f"没有可训练的文件 no .txt/.docx/.xlsx/.pdf/.jsonl files found in {' '.join(map(str, paths))}")
+    if index_dir is not None:
+        if not os.path.isdir(index_dir):
+            raise ModelError(f"没有索引 no index at {index_dir}: run `jixiao ingest PATH...` first")
+        irows, ndocs = index_rows(index_dir)
+        if not irows:
+            raise ModelError(f"索引中没有带类别的指标 the {ndocs} document(s) in {index_dir} state no categories "
+                             "(their tables have no 一级/二级指标 columns)")
+        doc_rows += irows
+        nfiles += ndocs
     rows = list(doc_rows)
     if include_bundled:
         rows += bundled_rows()
@@ -216,6 +266,8 @@ def run_train(paths: list[str], out_path: str, *, include_bundled: bool = True, 
     counts = Counter(r["id"] for r in rows)
     meta = {"rows": len(rows), "document_rows": len(doc_rows), "files": nfiles,
             "bundled": include_bundled, "per_category": dict(sorted(counts.items()))}
+    if index_dir is not None:
+        meta["index"] = os.path.abspath(index_dir)
     save_file(model, out_path, meta=meta)
     from jixiao.pipeline.taxonomy import load_taxonomy
 
@@ -236,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
 
     ap = argparse.ArgumentParser(prog="python -m jixiao.models.train", description=main.__doc__)
-    ap.add_argument("--bundled", action="store_true", help="rebuild models/data/{training.jsonl,default.skops}")
+    ap.add_argument("--bundled", action="store_true", help="rebuild models/data/{training.jsonl,default.npz}")
     ap.add_argument("--shared", default=None, help="the ../shared folder with the development gold")
     args = ap.parse_args(argv)
     if not args.bundled:
@@ -252,7 +304,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{shared} not found: training from the existing training.jsonl ({len(rows)} rows)")
     model = fit_model(rows)
     counts = Counter(r["source"].split(":")[0] for r in rows)
-    path = save_file(model, data_dir() / "default.skops",
+    path = save_file(model, data_dir() / "default.npz",
                      meta={"rows": len(rows), "sources": dict(sorted(counts.items()))})
     print(f"wrote {path} ({os.path.getsize(path) / 1024:.0f} KiB)")
     return 0

@@ -52,7 +52,7 @@ class Parser:
     @property
     def model(self):
         if self._model is None:
-            from jixiao.models.classifier import load_model
+            from jixiao.models.predict import load_model
 
             self._model = load_model(self.model_path)
         return self._model

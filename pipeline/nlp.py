@@ -9,7 +9,8 @@ segmenter, which uses jieba's global dictionary), followed by three components:
 - ``jixiao_categories``: ``span._.category`` on each target's clause, and ``doc.cats``.
 
 jixiao's own commands do not go through spaCy: its import alone costs about 0.8 s and the
-regex finder and the classifier work on raw strings, so the hot paths stay lean.
+regex finder and the classifier work on raw strings, so the hot paths stay lean. spaCy is an
+optional extra: ``pip install 'jixiao[spacy]'``.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ class SegmenterTokenizer:
         from jixiao.pipeline.segment import fold_width
 
         folded = fold_width(text)  # same length; offsets index ``text``
-        words = [text[s:e] for _, s, e in self.segmenter.tokenizer.tokenize(folded, HMM=True)]
+        words = [text[s:e] for _, s, e in self.segmenter.raw_tokenize(folded)]
         return Doc(self.vocab, words=words, spaces=[False] * len(words))
 
 
@@ -93,7 +94,7 @@ class CategoryComponent:
         if not spans:
             return doc
         if self._model is None:
-            from jixiao.models.classifier import load_model
+            from jixiao.models.predict import load_model
 
             self._model = load_model(self.model_path)
         tax = load_taxonomy()
@@ -112,7 +113,11 @@ class CategoryComponent:
 def make_nlp(*, segmenter=None, categories: bool = True, model_path: str | None = None,
              taxonomy: str | None = None) -> Any:
     """A ``spacy.blank("zh")`` pipeline with jixiao's tokenizer and components (no model download)."""
-    import spacy
+    try:
+        import spacy
+    except ImportError:
+        raise ImportError("jixiao's spaCy pipeline needs spaCy, an optional extra: "
+                          "pip install 'jixiao[spacy]'") from None
 
     _register()
     nlp = spacy.blank("zh")

@@ -11,6 +11,7 @@ import functools
 import re
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 
 VERSIONS = ("cz2020", "cz2021")
 LEVEL1_NAMES = ("产出指标", "效益指标", "满意度指标", "成本指标")
@@ -150,8 +151,74 @@ class Taxonomy:
 
 @functools.lru_cache(maxsize=1)
 def load_taxonomy() -> Taxonomy:
+    text = (resources.files("jixiao.pipeline") / "data" / "taxonomy.yaml").read_text(encoding="utf-8")
+    return Taxonomy(taxonomy_data(text))
+
+
+def taxonomy_data(text: str) -> dict:
+    """The parsed YAML, through a JSON copy in the user's cache dir keyed by the text's hash.
+
+    Parsing the YAML costs 0.1–0.4 s (PyYAML), which every ``suggest``/``classify`` would pay;
+    the JSON copy loads in under a millisecond. A cache that cannot be written is simply skipped.
+    """
+    import hashlib
+    import json
+
+    from jixiao.pipeline.segment import cache_dir
+
+    path = cache_dir() / f"taxonomy-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:20]}.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(data, dict) and "categories" in data:
+            return data
+    except (OSError, ValueError):
+        pass
     import yaml
 
-    text = (resources.files("jixiao.pipeline") / "data" / "taxonomy.yaml").read_text(encoding="utf-8")
-    # libyaml's safe loader when PyYAML has it: 0.02 s instead of 0.2 s (search mines it at start-up)
-    return Taxonomy(yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
+    # libyaml's safe loader when PyYAML has it: 0.02 s instead of 0.2 s
+    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    from jixiao.errors import WriteError
+    from jixiao.output import atomic_path
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_path(path, ".json") as tmp:
+            Path(tmp).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    except (OSError, WriteError):
+        pass
+    return data
+
+
+def cached_derivation(name: str, compute):
+    """``compute()`` (JSON-able) for the current taxonomy and user dictionary, kept in the user's cache dir.
+
+    For facts mined from the taxonomy with the segmenter (search's measure suffixes): mining costs
+    the whole jieba dictionary, which a query otherwise never needs.
+    """
+    import hashlib
+    import json
+
+    from jixiao.pipeline.segment import cache_dir, user_dict_path
+
+    h = hashlib.sha256()
+    h.update((resources.files("jixiao.pipeline") / "data" / "taxonomy.yaml").read_bytes())
+    try:
+        h.update(user_dict_path().read_bytes())
+    except OSError:
+        pass
+    path = cache_dir() / f"{name}-{h.hexdigest()[:20]}.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    value = compute()
+    from jixiao.errors import WriteError
+    from jixiao.output import atomic_path
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_path(path, ".json") as tmp:
+            Path(tmp).write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+    except (OSError, WriteError):
+        pass
+    return value

@@ -233,7 +233,7 @@ def test_skops_roundtrip_is_compressed_stamped_and_identical(tmp_path, tiny_mode
     from jixiao import __version__
     from jixiao.models.persist import read_payload, save_file
 
-    path = save_file(tiny_model, tmp_path / "m.skops", meta={"rows": 18})
+    path = save_file(tiny_model, tmp_path / "m.skops", meta={"rows": 18}, fmt="skops")
     with zipfile.ZipFile(path) as z:
         assert all(i.compress_type == zipfile.ZIP_DEFLATED for i in z.infolist())
     payload = read_payload(path)
@@ -349,3 +349,82 @@ def test_parser_restricts_rows_that_state_only_a_first_level():
     stated, free = (i.category for i in rows)
     assert stated.source == "model" and stated.level1 == "效益指标" and stated.level2 != "数量指标"
     assert (free.level1, free.level2) == ("产出指标", "数量指标")
+
+
+# -- the exported model (prediction without scikit-learn)
+
+def _rows_for_equivalence():
+    import json
+    from pathlib import Path
+
+    import jixiao
+
+    root = Path(jixiao.__file__).parent
+    rows = [json.loads(x) for x in (root / "models" / "data" / "training.jsonl").read_text(encoding="utf-8").splitlines()]
+    items = [{"level3": r["level3"], "value": r.get("value")} for r in rows[::3]]
+    items += [{"level3": r["level3"]} for r in rows[1::7]]
+    items += [{"level3": r["level3"], "value": r.get("value"), "level1": l1}
+              for r, l1 in zip(rows[2::11], ["产出指标", "效益指标", "满意度指标", "成本指标", "不是一级指标"] * 999)]
+    return items
+
+
+def test_exported_model_predicts_like_the_sklearn_model(tmp_path):
+    """Fit a real model, export it, and compare on ~1,300 rows: same choices, same probabilities."""
+    from jixiao.models.linear import LinearModel, load
+    from jixiao.models.persist import save_file
+    from jixiao.models.train import bundled_rows, fit_model
+
+    rows = bundled_rows()[::2]
+    model = fit_model(rows)
+    path = save_file(model, tmp_path / "m.npz", meta={"rows": len(rows)})
+    fast = load(path)
+    assert isinstance(fast, LinearModel) and fast.meta == {"rows": len(rows)}
+    items = _rows_for_equivalence()
+    assert len(items) > 1000
+    np.testing.assert_allclose(np.array(fast.predict_proba(items)), model.predict_proba(items), rtol=0, atol=1e-9)
+    assert list(fast.predict(items)) == list(model.predict(items))
+    a = model.predict_categories(items, top=12, min_p=0.0)
+    b = fast.predict_categories(items, top=12, min_p=0.0)
+    assert [x["id"] for x in a] == [x["id"] for x in b]
+    for x, y in zip(a, b):
+        assert abs(x["confidence"] - y["confidence"]) <= 1e-4
+        assert [z["id"] for z in x["alternatives"] if z["p"] > 0] == [z["id"] for z in y["alternatives"] if z["p"] > 0]
+
+
+def test_exported_file_is_plain_npz_without_pickle(tmp_path, tiny_model):
+    import json
+
+    from jixiao.models.persist import save_file
+
+    path = save_file(tiny_model, tmp_path / "m.npz", meta={"rows": 18})
+    with np.load(path, allow_pickle=False) as z:  # numpy refuses object arrays here
+        assert set(z.files) == {"config", "coef", "intercept", "idf"}
+        config = json.loads(z["config"].tobytes().decode("utf-8"))
+        assert z["coef"].shape == (len(config["classes"]), len(config["features"]))
+    assert config["format"] == "jixiao-linear-classifier" and config["meta"] == {"rows": 18}
+
+
+def test_prediction_does_not_import_sklearn_or_numpy():
+    import subprocess
+    import sys
+
+    code = ("import sys; from jixiao.models.predict import load_model; "
+            "p = load_model().predict_categories([{'level3': '培训人次'}])[0]; "
+            "print(p['id'], [m for m in ('sklearn', 'numpy', 'scipy', 'skops', 'jieba') if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["output.quantity", "[]"]
+
+
+def test_damaged_exported_files_are_model_errors(tmp_path, tiny_model):
+    from jixiao.models.linear import load
+    from jixiao.models.persist import save_file
+
+    path = save_file(tiny_model, tmp_path / "m.npz")
+    data = path.read_bytes()
+    (tmp_path / "cut.npz").write_bytes(data[: len(data) // 2])
+    with pytest.raises(ModelError):
+        load(tmp_path / "cut.npz")
+    with zipfile.ZipFile(tmp_path / "other.npz", "w") as z:
+        z.writestr("config.npy", b"\x93NUMPY\x01\x00" + (40).to_bytes(2, "little") + b"{'descr': '|O', 'fortran_order': False, 'shape': (1,), }")
+    with pytest.raises(ModelError):
+        load(tmp_path / "other.npz")

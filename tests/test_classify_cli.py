@@ -295,3 +295,75 @@ def test_train_reads_row_files_in_folders_and_reports_bad_ones(tmp_path):
     assert "labeled rows: 6" in r.output
     assert r.exit_code == 1  # the bad file is reported; the model is still written from the good one
     assert (tmp_path / "m.skops").exists()
+
+
+# -- round 2: which model answers, echoed input, train --from-index, similar-list order
+
+def test_classify_lines_echo_their_input_and_name_the_model():
+    r = run(["classify"], input='{"level3": "验收合格率", "value": "≥95%", "code": "Q-7", "level2": "质量指标"}\n培训人次\n')
+    assert r.exit_code == 0, r.output
+    first, plain = jsonl(r.stdout)
+    assert (first["level3"], first["value"], first["code"]) == ("验收合格率", "≥95%", "Q-7")
+    assert first["input_level2"] == "质量指标" and first["level2"] == "质量指标"  # the stated one kept apart
+    assert plain["level3"] == "培训人次" and plain["model"] == "bundled" == first["model"]
+
+
+def test_suggest_similar_list_orders_by_name_and_drops_junk(tmp_path, monkeypatch):
+    import jixiao.index.store as store_mod
+
+    # the index ranks a row first whose *value* mentions 设备; header rows come back too
+    records = [{"level3": "生态效益增长率", "value": "购置节能环保设备", "level2": "生态效益指标", "target": None},
+               {"level3": "指标值(包含数字及文字描述)", "value": "设备", "level2": None, "target": None},
+               {"level3": "三级指标", "value": None, "level2": None, "target": None},
+               {"level3": "数量指标", "value": "设备", "level2": None, "target": None},
+               _rec("地震监测设备巡检次数", "4次", ">=", 4, "次", "数量指标"),
+               _rec("设备购置数量", "5台", ">=", 5, "台", "数量指标"),
+               _rec("设备购置数量", "4台", ">=", 4, "台", "数量指标")]
+    monkeypatch.setattr(store_mod, "open_store", lambda d, **kw: FakeStore(records))
+    (tmp_path / "ix").mkdir()
+    r = run(["suggest", "设备采购数量", "--index", str(tmp_path / "ix"), "--format", "json"])
+    assert r.exit_code == 0, r.output
+    names = [s["level3"] for s in json.loads(r.stdout)["similar"]]
+    assert names[:2] == ["设备购置数量", "地震监测设备巡检次数"]
+    assert not {"生态效益增长率", "指标值(包含数字及文字描述)", "三级指标", "数量指标"} & set(names)
+
+
+def test_typical_counts_are_counts_and_rates_keep_the_median():
+    from jixiao.models.suggest import junk_name, typical_value
+
+    counts = [_rec("演练次数", f"≥{v}次", ">=", v, "次") for v in (4, 5, 3, 6)]
+    t = typical_value(counts)
+    assert t["typical"] == "≥4次" and float(t["median"]).is_integer()
+    rates = [_rec("合格率", f"≥{v}%", ">=", v, "%") for v in (95, 96.5)]
+    assert typical_value(rates)["typical"] == "≥95.75%"
+    assert junk_name("指标值(包含数字及文字描述)") and junk_name("三级指标") and junk_name("服务对象满意度指标")
+    assert not junk_name("服务对象满意度") and not junk_name("应急演练次数")
+
+
+def test_train_from_index_then_suggest_and_classify_use_it(tmp_path):
+    from jixiao.models.persist import read_payload
+    from jixiao.models.predict import index_model_path
+
+    ix = str(tmp_path / "ix")
+    r = run(["suggest", "巡河次数", "--index", ix, "--format", "json"])
+    assert json.loads(r.stdout)["model"]["source"] == "bundled"
+    r = run(["train", "--from-index", "--index", ix])
+    assert r.exit_code == 1 and "no index" in r.stderr
+    assert run(["ingest", str(SEED), "--index", ix, "-q"]).exit_code == 0
+    r = run(["train", "--from-index", "--index", ix, "--no-bundled"])
+    assert r.exit_code == 0, r.output
+    path = index_model_path(ix)
+    meta = read_payload(path)["meta"]
+    assert meta["document_rows"] == 108 and meta["files"] == 1 and meta["index"] == str(tmp_path / "ix")
+    r = run(["suggest", "应急演练次数", "--index", ix, "--format", "json"])
+    d = json.loads(r.stdout)
+    assert d["model"] == {"source": "index", "path": path} and d["categories"][0]["level2"] == "数量指标"
+    r = run(["classify", "--index", ix], input="应急演练次数\n")
+    assert jsonl(r.stdout)[0]["model"] == "index"
+    r = run(["classify", "--index", str(tmp_path / "other")], input="应急演练次数\n")
+    assert jsonl(r.stdout)[0]["model"] == "bundled"
+
+
+def test_train_needs_an_output_unless_from_index(tmp_path, rows_file):
+    r = run(["train", str(rows_file)])
+    assert r.exit_code == 2 and "-o" in r.output

@@ -2,7 +2,7 @@
 
 import pytest
 
-spacy = pytest.importorskip("spacy")
+spacy = pytest.importorskip("spacy", reason="spaCy is the optional extra: pip install 'jixiao[spacy]'")
 
 from jixiao.pipeline.nlp import make_nlp  # noqa: E402
 
