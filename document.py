@@ -55,9 +55,21 @@ class Indicator:
     weight: str | None = None  # 分值
     score: str | None = None  # 得分
     deviation: str | None = None  # 偏差原因
+    unit: str | None = None  # a separate 单位/计量单位 column, as written
     target: Target | None = None
     actual_target: Target | None = None
     category: Category | None = None
+    # How sure the reader is that name and value were read as written (contract §6); below
+    # SUSPECT the row is suspect. flags say why (codes in corpus/confidence.py).
+    read_confidence: float = 1.0
+    flags: list[str] = field(default_factory=list)
+
+    @property
+    def suspect(self) -> bool:
+        return self.read_confidence < SUSPECT
+
+
+SUSPECT = 0.5  # read_confidence below this marks a suspect row
 
 
 @dataclass
@@ -131,6 +143,7 @@ class Document:
     sections: list[Section] = field(default_factory=list)
     projects: list[Project] = field(default_factory=list)
     warnings: list[Warning] = field(default_factory=list)
+    quality: dict[str, int] = field(default_factory=lambda: {"rows": 0, "suspect": 0})
 
     def warn(self, code: str, message: str, where: str | None = None) -> None:
         self.warnings.append(Warning(code, message, where))
@@ -196,6 +209,7 @@ def target_from_dict(d: dict[str, Any] | None) -> Target | None:
 
 def indicator_from_dict(d: dict[str, Any]) -> Indicator:
     ind = _build(Indicator, d)
+    ind.flags = list(d.get("flags") or [])
     ind.target = target_from_dict(d.get("target"))
     ind.actual_target = target_from_dict(d.get("actual_target"))
     ind.category = _build(Category, d.get("category"))
@@ -229,4 +243,6 @@ def document_from_dict(d: dict[str, Any]) -> Document:
     doc.sections = [section_from_dict(s) for s in d.get("sections") or []]
     doc.projects = [project_from_dict(p) for p in d.get("projects") or []]
     doc.warnings = [_build(Warning, w) for w in d.get("warnings") or []]
+    q = d.get("quality") or {}
+    doc.quality = {"rows": int(q.get("rows", 0)), "suspect": int(q.get("suspect", 0))}
     return doc

@@ -7,6 +7,8 @@ import csv
 import io
 import json
 import os
+import re
+import stat
 import sys
 import tempfile
 from typing import Any, Iterable, Sequence
@@ -149,12 +151,32 @@ def target_text(t: Any) -> str:
     return "" if kind == "qualitative" else KIND_ZH.get(kind or "", kind or "")  # words speak for themselves
 
 
+# A cell starting with one of these is a formula to Excel/WPS/LibreOffice (OWASP "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:,\d{3})*(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?%?")
+
+
+def csv_safe(v: Any) -> str:
+    """A CSV cell a spreadsheet shows as text: ``'=HYPERLINK(…)``, while -5, +3% and -0.5 stay numbers.
+
+    Numbers (and strings that are a plain signed number) are not formulas; any other text that starts
+    with = + - @, a tab or a line break gets the ``'`` prefix OWASP recommends (Excel hides it).
+    """
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return cell_text(v)
+    s = cell_text(v)
+    if s.startswith(FORMULA_START) and s not in ("-", "+", "--") and not _PLAIN_NUMBER.fullmatch(s):
+        return "'" + s
+    return s
+
+
 def csv_text(rows: Iterable[Sequence[Any]], columns: Sequence[str]) -> str:
+    """CSV with a header row; every cell neutralized against formula injection (``csv_safe``)."""
     buf = io.StringIO()
     w = csv.writer(buf)
-    w.writerow(columns)
+    w.writerow([csv_safe(c) for c in columns])
     for r in rows:
-        w.writerow([cell_text(v) for v in r])
+        w.writerow([csv_safe(v) for v in r])
     return buf.getvalue()
 
 
@@ -206,10 +228,18 @@ def _display_width(s: str) -> int:
 def atomic_path(path: str | os.PathLike, suffix: str = ""):
     """Yield a temporary path beside ``path``; on success it replaces ``path`` in one rename.
 
-    A failed or interrupted write never leaves half a file (nor clobbers the old one).
+    A failed or interrupted write never leaves half a file (nor clobbers the old one). A special file
+    at ``path`` (FIFO, device) is written through instead: it is never replaced.
     """
     from jixiao.errors import WriteError
 
+    if _special_file(path):
+        # a FIFO, /dev/stdout, a terminal: renaming over it would replace the node with a regular file
+        try:
+            yield str(path)
+        except OSError as e:
+            raise WriteError(f"无法写入 cannot write: {e.strerror or e}", where=str(path)) from None
+        return
     d = os.path.dirname(os.path.abspath(path)) or "."
     try:
         fd, tmp = tempfile.mkstemp(suffix=suffix, dir=d)
@@ -230,6 +260,15 @@ def atomic_path(path: str | os.PathLike, suffix: str = ""):
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def _special_file(path) -> bool:
+    """True for an existing FIFO, character/block device or socket (followed through symlinks)."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def write_text_atomic(path: str, text: str, *, bom: bool = False) -> None:

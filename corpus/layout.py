@@ -23,6 +23,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+from jixiao.corpus import confidence
 from jixiao.corpus import metadata as meta_mod
 from jixiao.corpus.blocks import Paragraph, RawDocument, Table
 from jixiao.document import Document, Indicator, Project, ScheduleItem, Section, Source
@@ -338,6 +339,20 @@ class _Row:
     cells: dict[str, str] = field(default_factory=dict)
 
 
+_POINTS = re.compile(r"^[（(]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")
+
+
+def _join_points(tokens: list[str]) -> list[str]:
+    """``产出指标`` ``(50分)`` → ``产出指标 (50分)``: a label's points written as a word of their own."""
+    out: list[str] = []
+    for t in tokens:
+        if out and _POINTS.match(t):
+            out[-1] += " " + t
+        else:
+            out.append(t)
+    return out
+
+
 def _balance(tokens: list[str]) -> list[str]:
     """Rejoin words split inside brackets: ``数量(`` ``≥**个`` ``)`` → ``数量( ≥**个 )``."""
     out: list[str] = []
@@ -372,6 +387,7 @@ class TableReader:
         self.lead: list[_Row] = []  # rows seen before any category (column-scrambled text)
         self.first_group: list[Label] | None = None
         self.glued: list[str] = []  # glued mode: the text, parsed at close()
+        self.unparsed: set[str] = set()  # glued names no cutting explained (flagged)
 
     @staticmethod
     def _data_roles(roles: list[str | None]) -> list[str | None]:
@@ -507,7 +523,7 @@ class TableReader:
             return
         toks = [c for c in cells if c]
         if split:
-            toks = _balance(toks)
+            toks = _join_points(_balance(toks))
         code = None
         if "code" in roles and len(toks) > 1 and compat("code", toks[0]) > 0 and not self.labels(toks[0]):
             code = toks.pop(0)
@@ -648,39 +664,51 @@ class TableReader:
         self.glued.append(text)
 
     def _parse_glued(self) -> None:
+        from jixiao.corpus import glued
+
         text = "".join(self.glued)
         simp = text.translate(_T2S)
-        cols = [r for r in self.roles if r in _GLUED_VALUE]
-        if not cols:
-            return
-        row_re = re.compile(r"(?P<name>[^≥≤<>=＞＜]*?[\u4e00-\u9fff)）])"
-                            + "".join(f"(?P<c{i}>{_GLUED_VALUE[r]})" for i, r in enumerate(cols)) + r"(?![\d.%])")
-        pos = 0
+        cols = tuple(r for r in self.roles if r in _GLUED_VALUE) or None
         marks = [(m.start(), m.end(), m.group(0)) for m in _glued_labels(self.labels).finditer(simp)]
-        bounds = marks + [(len(simp), len(simp), None)]
-        self.glued_done = False
-        for start, end, lab_text in bounds:
-            if self.glued_done:
-                break  # prose after the table: names do not run this long
-            segment_end = start
-            while pos < segment_end:
-                m = row_re.search(simp, pos, segment_end)
-                if not m or m.end("name") - m.start("name") > _GLUED_MAX_NAME or \
-                        not re.match(r"[\w★*＊(（“]", m.group("name")):
-                    self.glued_done = m is not None  # prose after the table (",实际完成值为…")
-                    break
-                name = text[m.start("name"):m.end("name")]
-                if _han(name) >= 2:
-                    cells = {"level3": name}
-                    for i, r in enumerate(cols):
-                        cells[r] = text[m.start(f"c{i}"):m.end(f"c{i}")]
-                    self._emit(cells)
-                pos = m.end()
-            if lab_text:
-                lab = self.labels(lab_text)
+        spans, pos = [], 0
+        for start, end, _ in marks + [(len(simp), len(simp), None)]:
+            spans.append((pos, start))
+            pos = end
+        view = glued.digit_view(simp)
+        cols, cut = glued.read_segments([view[a:b] for a, b in spans], cols)
+        for k, ((a, b), rows) in enumerate(zip(spans, cut)):
+            if k:
+                lab = self.labels(marks[k - 1][2])
                 if lab:
                     self._label(lab)
-            pos = end
+            if k == len(spans) - 1:
+                while rows and rows[-1].unparsed:
+                    rows = rows[:-1]  # the text after the table (说明, 注) ends the last group
+            junk = sum(len(r.name) for r in rows if r.unparsed)
+            if k and rows and rows[0].unparsed and junk > 0.5 * (b - a) and b - a > 20:
+                break  # prose after the table: nothing reads as rows any more
+            q = a
+            ended = False
+            for row in rows:
+                if row.unparsed and re.search(r"[(（][一二三四五六七八九十]+[)）]|[:：]|[，,]{2}", row.name):
+                    ended = True  # a heading or a sentence: the prose after the table
+                    break
+                name = text[q:q + len(row.name)]
+                q += len(row.name)
+                cells = {"level3": name}
+                for c in cols:
+                    if c in row.cells:
+                        cells[c] = text[q:q + len(row.cells[c])]
+                        q += len(row.cells[c])
+                if row.unparsed:
+                    if _han(name) < 2 or len(name) > 40:
+                        continue
+                    self.unparsed.add(name)
+                elif re.search(r"[，,。；;]", name) or _stray_number(name):
+                    self.unparsed.add(name)  # a sentence, or a row's number left inside: the cut is a guess
+                self._emit(cells)
+            if ended:
+                break
 
     def close(self) -> None:
         if self.glued:
@@ -698,7 +726,8 @@ class TableReader:
                 level1_raw=r.l1.raw if r.l1 else None, level2_raw=r.l2.raw if r.l2 else None,
                 level3=c["level3"], description=c.get("description"), value=c.get("value"),
                 actual=c.get("actual"), basis=c.get("basis"), weight=c.get("weight"), score=c.get("score"),
-                deviation=c.get("deviation")))
+                deviation=c.get("deviation"), unit=c.get("unit"),
+                flags=["unparsed"] if c["level3"] in self.unparsed else []))
         return out
 
 
@@ -708,6 +737,16 @@ _GLUED_MAX_NAME = 80
 _GLUED_VALUE = {"weight": r"\d{1,2}?(?:\.\d)?", "value": _V, "actual": _V, "rate": _V, "score": r"\d{1,3}?(?:\.\d)?"}
 
 
+def _stray_number(name: str) -> bool:
+    """A number between Chinese words with no unit after it (…车辆数10雾炮车…): two glued rows in one name."""
+    from jixiao.corpus.glued import _UNIT_RE
+
+    for m in re.finditer(r"(?<=[\u4e00-\u9fff])\d+(?:\.\d+)?(?=[\u4e00-\u9fff])", name):
+        if not _UNIT_RE.match(name, m.end()) and name[m.end()] not in "年月日号期批届":
+            return True
+    return False
+
+
 @functools.lru_cache(maxsize=4)
 def _glued_labels(labels: Labels) -> re.Pattern:
     """Full category names (…指标/…目标) and the repeated 绩效指标 header, for cutting glued text."""
@@ -715,7 +754,12 @@ def _glued_labels(labels: Labels) -> re.Pattern:
     for s in labels.l1 | labels.l2:
         if s.endswith("指标"):
             names.update({s, s[:-2] + "目标"})
-    return re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
+        elif s.startswith("项目") and len(s) >= 4:
+            names.add(s)  # older first-level words (项目产出, 项目效果) are never part of a name
+    points = r"[（(]\d+(?:\.\d+)?分[)）]"
+    short = sorted((s for s in labels.l1 if not s.endswith("指标") and len(s) >= 2), key=len, reverse=True)
+    return re.compile("|".join([f"(?:{'|'.join(re.escape(n) for n in short)}){points}"] +
+                               [re.escape(n) + f"(?:{points})?" for n in sorted(names, key=len, reverse=True)]))
 
 
 _GLUED_HEADER = re.compile("|".join(re.escape(k) for k in sorted(_HEADER, key=len, reverse=True) if len(k) >= 2))
@@ -826,6 +870,7 @@ class _Builder:
         self.heading: str | None = None
         self.section: Section | None = None
         self.awaiting_goal_for: str | None = None
+        self.prose = None  # a ProseReader while a prose indicator list goes on
 
     # -- items: ("row", cells) ("cell", text) ("break", None) ("para", text)
     def items(self):
@@ -865,6 +910,13 @@ class _Builder:
     def _try_header(self, items, i) -> int:
         kind, val = items[i]
         if kind == "row":
+            merged = _split_header(items, i)
+            if merged:
+                val, used, prefix = merged
+                if prefix:
+                    self._fields(prefix, row=True)
+                self._open_reader([header_role(c) for c in val], "row")
+                return used
             roles = [header_role(c) for c in val]
             if not roles[0] and val[0] and key(val[0]).endswith("一级指标"):
                 roles[0] = "level1"  # junk glued before the first header cell
@@ -893,7 +945,7 @@ class _Builder:
                             self.reader.feed_tokens(rest)
                             self._close_reader()
                         return 1
-            if kind == "para" and len(val) >= 30:
+            if kind == "para" and (len(val) >= 30 or (len(val) >= 12 and " " not in val.strip())):
                 flat = _WS.sub("", val)
                 found = glued_header(flat.translate(_T2S))
                 if found:
@@ -901,6 +953,27 @@ class _Builder:
                     self._open_reader(roles, "glued")
                     self.reader.feed_glued(flat[end:])
                     return 1
+                # no header left: three or more category labels run together with the rows
+                marks = list(_glued_labels(self.labels).finditer(flat.translate(_T2S)))
+                if len(marks) >= 3 and re.search(r"\d", flat[marks[0].start():]) and self.prose is None \
+                        and not _prose_list(val, self.labels):
+                    if marks[0].start():
+                        self._other("tokens", [flat[:marks[0].start()]])
+                    self._open_reader(["level1", "level2", "level3"], "glued")
+                    self.reader.feed_glued(flat[marks[0].start():])
+                    return 1
+                # one row per line, its cells glued: 产出指标数量指标种植数量≥17600株 / 成活率≥95%
+                if marks and marks[0].start() == 0 and re.search(r"\d", flat) and self.prose is None \
+                        and not _prose_list(val, self.labels):
+                    j, text = i, ""
+                    while j < len(items) and items[j][0] == "para" and items[j][1] and \
+                            " " not in items[j][1].strip() and not _STOP.match(items[j][1]):
+                        text += items[j][1].strip()
+                        j += 1
+                    if len(_glued_labels(self.labels).findall(text.translate(_T2S))) >= 3 and j - i >= 2:
+                        self._open_reader(["level1", "level2", "level3"], "glued")
+                        self.reader.feed_glued(text)
+                        return j - i
             if header_role(val) and header_role(val) != "skip" or key(val) in ("绩效指标",):
                 roles, j = [], i
                 while j < len(items) and items[j][0] == kind and (header_role(items[j][1] or "") or
@@ -976,6 +1049,9 @@ class _Builder:
         for ind in inds:
             if has_value_col and not ind.value:
                 self.doc.warn("W-NO-VALUE", f"row without 指标值: {ind.level3}", where=ind.level3)
+            if self.reader.mode == "glued":
+                ind.flags.append("glued")
+            confidence.assess(ind, labels=self.labels, value_column=has_value_col, header_role=header_role)
         self.reader_project.project.indicators.extend(inds)
         self.reader = None
 
@@ -994,6 +1070,8 @@ class _Builder:
         if kind == "break":
             return
         if kind == "para":
+            if self._prose(val):
+                return
             if self._narrative(val):
                 return
             cells = _split_colons(tokens_of(val)) if len(val) <= 300 else [val]
@@ -1131,6 +1209,30 @@ class _Builder:
         if row:
             st.pending_key = None if st.pending_key in ("total", "fiscal", "other") else st.pending_key
 
+    # -- indicator lists written as prose (contract §6)
+    def _prose(self, text: str) -> bool:
+        from jixiao.corpus import prose
+
+        if self.prose is None:
+            if not prose.is_prose_list(text, self.labels):
+                return False
+            self.prose = prose.ProseReader(self.labels)
+        rows = self.prose.feed(text)
+        if not rows and not prose.find_labels(text, self.labels):
+            self.prose = None  # the list has ended
+            return False
+        if rows and self.proj is None:
+            self._new_project(None)
+        for r in rows:
+            lab1 = self.labels(r.level1) if r.level1 else None
+            lab2 = self.labels(r.level2) if r.level2 else None
+            ind = Indicator(level1=self.labels.level1(lab1), level2=self.labels.level2(lab2, lab1),
+                            level1_raw=r.level1, level2_raw=r.level2, level3=r.name, value=r.value,
+                            actual=r.actual, flags=["prose"])
+            confidence.assess(ind, labels=self.labels, header_role=header_role)
+            self.proj.project.indicators.append(ind)
+        return True
+
     # -- narrative sections (部门整体绩效目标)
     def _narrative(self, text: str) -> bool:
         s = text.strip()
@@ -1182,6 +1284,7 @@ class _Builder:
         doc.year, doc.region, doc.department, doc.title, doc.kind = m.year, m.region, m.department, m.title, m.kind
         if doc.kind == "unknown" and doc.projects and any(p.indicators for p in doc.projects):
             doc.kind = "target"
+        confidence.summarize(doc)
         if not doc.projects and not doc.sections:
             doc.warn("W-NO-CONTENT", "no indicator table or 绩效目标/绩效指标 paragraph recognized",
                      where=self.raw.path)
@@ -1189,6 +1292,50 @@ class _Builder:
             if not p.indicators:
                 doc.warn("W-NO-INDICATORS", f"project without an indicator table: {p.name or p.title or p.code}",
                          where=p.name or p.title)
+
+
+def _prose_list(text: str, labels) -> bool:
+    from jixiao.corpus.prose import is_prose_list
+
+    return is_prose_list(text, labels)
+
+
+def _split_header(items, i) -> tuple[list[str], int, list[str]] | None:
+    """A header row written over two or three lines (一级 | 二级 | 年度 / 指标 | 指标 | 指标值): the cells
+    joined column by column, or the lines joined end to end; None when row ``i`` starts no such header."""
+    first = items[i][1]
+    if not any(c for c in first) or not any(_HEADER_PART.match(key(c)) for c in first if c):
+        return None
+    start = next((k for k, c in enumerate(first) if c and (header_role(c) not in (None, "skip") or (
+        len(key(c)) <= 3 and _HEADER_PART.match(key(c))))), None)
+    if start is None:
+        return None
+    while start and not first[start - 1]:
+        start -= 1  # an empty cell before the header (a leading pipe) is the header's own column
+    prefix, first = first[:start], first[start:]
+    alone = sum(1 for c in first if header_role(c))
+    rows = [first]
+    for j in range(i + 1, min(i + 3, len(items))):
+        if items[j][0] != "row":
+            break
+        nxt = items[j][1]
+        if not all(not c or header_role(c) or (len(key(c)) <= 6 and not re.search(r"\d", c)
+                                               and shared_labels()(c) is None) for c in nxt):
+            break  # a data row
+        rows.append(nxt)
+        width = max(len(r) for r in rows)
+        by_column = ["".join((r[k] if k < len(r) else "") for r in rows) for k in range(width)]
+        roles = [header_role(c) for c in by_column]
+        if is_header(roles) and sum(1 for r in roles if r) > alone and \
+                sum(1 for r in roles if r) >= sum(1 for c in by_column if c) - 1:
+            return by_column, len(rows), prefix
+        end_to_end = [c for r in rows for c in r if c]
+        if is_header([header_role(c) for c in end_to_end]) and all(header_role(c) for c in end_to_end):
+            return end_to_end, len(rows), prefix
+    return None
+
+
+_HEADER_PART = re.compile(r"^(一级|二级|三级|指标|年度|实际|全年|目标|完成|分值|得分|偏差|绩效|指标值|完成值|预期|计划)")
 
 
 def _header_run(roles: list[str | None]) -> tuple[int | None, int]:

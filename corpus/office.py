@@ -25,6 +25,13 @@ from jixiao.errors import (BinaryInputError, CorruptFileError, EmptyInputError, 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc/.xls, and encrypted OOXML containers
 MAX_UNZIPPED = 1024 * 1024 * 1024  # refuse zip bombs: a real 绩效 workbook unpacks to a few MB
 MAX_GRID_CELLS = 2_000_000  # a sheet's filled rows × filled columns; real 绩效 sheets are thousands
+# Limits checked before a library expands anything (a 1 KB file can claim 17 billion merged cells):
+MAX_XML_PART = 40 * 1024 * 1024  # one XML part unpacked; a long 绩效 document.xml is a few MB
+MAX_RATIO = 500  # unpacked/packed of a part over 1 MB: XML compresses 5–30× (a generated one 300×), a bomb 1000×
+MAX_MERGED_CELLS = 200_000  # cells covered by a sheet's merged ranges (openpyxl makes one object each)
+MAX_MERGE_RANGES = 10_000  # merged ranges of one sheet (openpyxl spends about 0.3 ms on each); real sheets: hundreds
+MAX_TABLE_COLUMNS = 512  # grid columns of one docx table row (Word itself allows 63)
+MAX_LETTER_LABEL = 64  # letters of one list label (upperLetter numbering writes n/26 letters)
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 # Word TC (table-of-contents entry) field codes that leaked into visible text: "一、总体绩效目标 TC 总体绩效目标 \f A \l 1"
@@ -49,18 +56,41 @@ def _sniff_container(data: bytes, path: str, fmt: str) -> None:
         raise _not_a_package(data, path, fmt)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
-            names = set(z.namelist())
-            if sum(i.file_size for i in z.infolist()) > MAX_UNZIPPED:
-                raise TooLargeError(f"解压后过大 the .{fmt} unpacks to more than "
-                                    f"{MAX_UNZIPPED // 2**20} MB", where=path)
-    except zipfile.BadZipFile as e:
-        raise CorruptFileError(f"文件损坏或不完整 the .{fmt} file is truncated or damaged ({e})", where=path) from None
+            infos = z.infolist()
+    except NotImplementedError as e:  # "zip file version 21.2", an unknown compression method
+        raise CorruptFileError(f"压缩格式不支持 the .{fmt} uses zip features jixiao cannot unpack ({e}); Word and Excel "
+                               f"write plain zip 2.0: 请用 Word/WPS 另存一次 (open it and save again)", where=path) from None
+    except (zipfile.BadZipFile, UnicodeDecodeError, ValueError, EOFError, OSError) as e:
+        # UnicodeDecodeError: a member name flagged UTF-8 that is not; the rest: damaged central directory
+        raise CorruptFileError(f"文件损坏或不完整 the .{fmt} file is truncated or damaged "
+                               f"({type(e).__name__}: {str(e)[:100]})", where=path) from None
+    names = {i.filename for i in infos}
+    _check_members(infos, path, fmt)
     expected = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}[fmt]
     if expected not in names:
         kinds = {"word/document.xml": "a Word document (.docx)", "xl/workbook.xml": "an Excel workbook (.xlsx)",
                  "ppt/presentation.xml": "a PowerPoint presentation (.pptx)"}
         what = next((v for k, v in kinds.items() if k in names), "a zip archive")
         raise CorruptFileError(f"不是 .{fmt} 文件 the file holds {what}, not a .{fmt}", where=path)
+
+
+def _check_members(infos: list[zipfile.ZipInfo], path: str, fmt: str) -> None:
+    """Refuse, from the zip directory alone, what would take minutes or gigabytes to unpack or parse."""
+    if sum(i.file_size for i in infos) > MAX_UNZIPPED:
+        raise TooLargeError(f"解压后过大 the .{fmt} unpacks to more than {MAX_UNZIPPED // 2**20} MB", where=path)
+    for i in infos:
+        if i.extract_version > zipfile.MAX_EXTRACT_VERSION:
+            raise CorruptFileError(f"压缩格式不支持 the .{fmt} needs zip version {i.extract_version / 10:.1f} to "
+                                   f"unpack '{i.filename}' (Word and Excel write 2.0); 请用 Word/WPS 另存一次 "
+                                   f"(open it and save again)", where=path)
+        if not i.filename.lower().endswith((".xml", ".rels")):
+            continue  # media: bounded by the total
+        if i.file_size > MAX_XML_PART:
+            raise TooLargeError(f"内容部件过大 '{i.filename}' unpacks to {i.file_size / 2**20:.0f} MB of XML "
+                                f"(limit {MAX_XML_PART // 2**20} MB); a 绩效 document is far smaller", where=path)
+        if i.file_size > 2**20 and i.file_size > MAX_RATIO * max(1, i.compress_size):
+            raise TooLargeError(f"压缩比异常 '{i.filename}' unpacks {i.file_size // max(1, i.compress_size)}× its "
+                                f"packed size (a zip bomb?); refused", where=path)
 
 
 def _blank(data: bytes) -> bool:
@@ -138,7 +168,8 @@ def read_docx(data: bytes, path: str) -> RawDocument:
 
         document = docx.Document(io.BytesIO(data))
         blocks = list(_docx_blocks(document.element.body, _Numbering(document)))
-    except JixiaoError:
+    except JixiaoError as e:
+        e.where = e.where or path
         raise
     except Exception as e:  # python-docx/lxml/zipfile raise many types on damaged packages
         raise _damaged("docx", path, e) from None
@@ -217,27 +248,38 @@ def _docx_table(tbl, numbering: "_Numbering") -> Iterator[Block]:
         return
     rows: list[list[str]] = []
     for tr in trs:
-        row = [""] * _grid_int(tr, "gridBefore")
+        row = [""] * _grid_count(tr, "gridBefore")
         for tc in _children(tr, W + "tc"):
             tcpr = tc.find(W + "tcPr")
             span, continued = 1, False
             if tcpr is not None:
                 span = max(_val_int(tcpr.find(W + "gridSpan"), 1), 1)
+                if len(row) + span > MAX_TABLE_COLUMNS:
+                    raise _too_wide(len(row) + span)
                 # vMerge: the cells below the top of a vertical merge; hMerge: legacy horizontal merge
                 continued = any(m is not None and m.get(W + "val", "continue") == "continue"
                                 for m in (tcpr.find(W + "vMerge"), tcpr.find(W + "hMerge")))
             row.append("" if continued else _cell_text(tc, numbering))
             row.extend([""] * (span - 1))
-        row.extend([""] * _grid_int(tr, "gridAfter"))
+        row.extend([""] * _grid_count(tr, "gridAfter", len(row)))
         rows.append(row)
     rows = _rectangular(rows)
     if any(any(c for c in r) for r in rows):
         yield Table(rows)
 
 
-def _grid_int(tr, name: str) -> int:
+def _grid_count(tr, name: str, used: int = 0) -> int:
+    """gridBefore/gridAfter of a row: grid columns skipped (refused beyond MAX_TABLE_COLUMNS)."""
     trpr = tr.find(W + "trPr")
-    return 0 if trpr is None else _val_int(trpr.find(W + name), 0)
+    n = 0 if trpr is None else max(_val_int(trpr.find(W + name), 0), 0)
+    if used + n > MAX_TABLE_COLUMNS:
+        raise _too_wide(used + n)
+    return n
+
+
+def _too_wide(n: int) -> TooLargeError:
+    return TooLargeError(f"表格过宽 a table row spans {n:,} grid columns (limit {MAX_TABLE_COLUMNS}; Word allows 63): "
+                         f"the file is damaged or crafted")
 
 
 def _val_int(el, default: int) -> int:
@@ -383,6 +425,9 @@ def _format_number(n: int, fmt: str) -> str:
     if fmt == "decimalZero":
         return f"{n:02d}"
     if fmt in ("upperLetter", "lowerLetter") and n >= 1:
+        if (n - 1) // 26 + 1 > MAX_LETTER_LABEL:
+            raise TooLargeError(f"列表编号过大 a list number {n:,} in letters would be {(n - 1) // 26 + 1:,} "
+                                f"characters long; the file is damaged or crafted")
         letter = chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1)
         return letter if fmt == "upperLetter" else letter.lower()
     if fmt in ("upperRoman", "lowerRoman") and 1 <= n < 4000:
@@ -427,6 +472,7 @@ def read_xlsx(data: bytes, path: str) -> RawDocument:
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about unsupported extensions; not the user's problem
+            _check_merges(data)
             wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)  # not read_only: it loses merges
             formulas = None
             if _has_uncached_formulas(data):
@@ -446,6 +492,43 @@ def read_xlsx(data: bytes, path: str) -> RawDocument:
         raise EmptyInputError("工作簿没有内容 the .xlsx has no cells with content", where=path)
     return RawDocument(path=path, format="xlsx", sha256=sha256_of(data), blocks=blocks,
                        text=_document_text(blocks))
+
+
+MERGE_REF = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref\s*=\s*[\"']([A-Za-z]{1,3})(\d{1,7})(?::([A-Za-z]{1,3})(\d{1,7}))?")
+
+
+def _check_merges(data: bytes) -> None:
+    """Refuse sheets whose merged ranges cover more than MAX_MERGED_CELLS cells, before openpyxl loads them.
+
+    openpyxl creates an object for every cell a merge covers: ``A1:XFD1048576`` is 17 billion.
+    """
+    from openpyxl.utils import column_index_from_string
+
+    def col(s: bytes) -> int:
+        try:
+            return column_index_from_string(s.decode().upper())
+        except ValueError:
+            return 1
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for info in z.infolist():
+            name = info.filename
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            xml = z.read(name)
+            covered = 0
+            for n, m in enumerate(MERGE_REF.finditer(xml), 1):
+                if n > MAX_MERGE_RANGES:
+                    raise TooLargeError(f"合并单元格过多 {name.rsplit('/', 1)[-1]} has more than {MAX_MERGE_RANGES:,} "
+                                        f"merged ranges; a 绩效 table has a few hundred")
+                c1, r1, c2, r2 = m.groups()
+                if c2 is None:
+                    continue
+                covered += (abs(col(c2) - col(c1)) + 1) * (abs(int(r2) - int(r1)) + 1)
+                if covered > MAX_MERGED_CELLS:
+                    raise TooLargeError(f"合并单元格过多 merged ranges in {name.rsplit('/', 1)[-1]} cover more than "
+                                        f"{MAX_MERGED_CELLS:,} cells (e.g. {m.group(0).decode(errors='replace')[-40:]}); "
+                                        f"a 绩效 table is far smaller")
 
 
 def _has_uncached_formulas(data: bytes) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from jixiao.corpus.blocks import Block, Paragraph, RawDocument, Table
-from jixiao.errors import BinaryInputError, EmptyInputError, ReadError
+from jixiao.errors import BinaryInputError, EmptyInputError, ReadError, TooLargeError
 
 _MAGIC = (
     (b"PK\x03\x04", "a zip archive (a .docx/.xlsx renamed .txt?)"),
@@ -38,7 +38,11 @@ def read_text(data: bytes, path: str) -> RawDocument:
     text = clean_text(text)
     body_start = provenance_end(text)
     if path.lower().endswith(".csv"):
-        blocks = csv_blocks(text[body_start:])
+        try:
+            blocks = csv_blocks(text[body_start:])
+        except ReadError as e:
+            e.where = e.where or path
+            raise
     else:
         blocks = split_blocks(text[body_start:])
     if not any(_has_text(b) for b in blocks):
@@ -159,6 +163,51 @@ def _check_text(text: str, path: str) -> None:
     if sample.count("\ufffd") > 0.05 * len(sample):
         raise ReadError("编码错误 the text is full of replacement characters (�): it was mis-converted "
                         "before saving", where=path)
+    fixed = _mojibake(sample)
+    if fixed:
+        bad, good = fixed
+        raise ReadError(f"编码错误 the text was decoded with the wrong encoding and saved again (mojibake): "
+                        f"'{bad}' is '{good}'; 请从原文件重新导出 re-export it from the original as UTF-8", where=path)
+
+
+# Windows-1252's letters in 0x80–0x9F (the rest of 0x80–0xFF is Latin-1): what UTF-8 or GBK bytes
+# become when read as "ANSI" on a Western Windows.
+_CP1252 = {ch: b for b in range(0x80, 0xA0) if (ch := bytes([b]).decode("cp1252", "ignore"))}
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _mojibake(sample: str) -> tuple[str, str] | None:
+    """(garbled excerpt, repaired excerpt) when Chinese was decoded as Latin-1/Windows-1252 and saved again.
+
+    The Latin letters are mapped back to their bytes; if those bytes read as UTF-8 or GBK give far more
+    Chinese than the text has, the text is mojibake (ç»©æ•ˆ → 绩效, ¼¨Ð§ → 绩效).
+    """
+    high = sum(1 for ch in sample if 0x80 <= ord(ch) <= 0xFF or ch in _CP1252)
+    if high < 8 or high < 0.3 * sum(1 for ch in sample if ord(ch) > 0x7F):
+        return None
+    raw = bytearray()
+    run: list[int] | None = None  # [start, end) in sample and in raw of the first garbled run
+    for i, ch in enumerate(sample):
+        o = ord(ch)
+        if o < 0x100:
+            byte = o
+        elif ch in _CP1252:
+            byte = _CP1252[ch]
+        elif ch == "\ufffd":
+            byte = 0x3F  # a byte lost when it was decoded; the rest still shows the text
+        else:
+            return None  # real characters beyond Latin-1: not a Latin-1 misreading
+        if byte >= 0x80 and (run is None or run[1] == i):
+            run = [i, i + 1, len(raw), len(raw) + 1] if run is None else [run[0], i + 1, run[2], len(raw) + 1]
+        raw.append(byte)
+    han_before = len(_HAN.findall(sample))
+    for enc in ("utf-8", "gb18030"):
+        repaired = bytes(raw).decode(enc, "replace")
+        if len(_HAN.findall(repaired)) >= max(8, 3 * han_before) and repaired.count("\ufffd") < 0.1 * len(repaired):
+            start, end, rstart, rend = run
+            good = bytes(raw[rstart:rend]).decode(enc, "ignore")
+            return sample[start:end][:16], good[:8]
+    return None
 
 
 def decode_lines(stream, where: str = "stdin"):
@@ -238,7 +287,10 @@ def csv_blocks(text: str) -> list[Block]:
         dialect = csv.Sniffer().sniff(sample, delimiters=",\t;，")
     except csv.Error:
         dialect = csv.excel
-    rows = [[_cell(c) for c in row] for row in csv.reader(text.splitlines(), dialect)]
+    try:
+        rows = [[_cell(c) for c in row] for row in csv.reader(text.splitlines(), dialect)]
+    except csv.Error as e:  # a field over csv's limit (131,072 characters), a stray NUL …
+        raise TooLargeError(f"CSV 无法读取 the CSV cannot be read ({e}); a 绩效 table cell is far shorter") from None
     return [Table([r for r in rows if any(r)])]
 
 
@@ -253,6 +305,7 @@ def split_blocks(text: str) -> list[Block]:
     lines = text.split("\n")
     blocks: list[Block] = []
     i, n = 0, len(lines)
+    spaced = _blank_separated(lines)
     while i < n:
         line = lines[i]
         if _is_tsv_row(line):
@@ -262,12 +315,29 @@ def split_blocks(text: str) -> list[Block]:
         elif "|" in line:
             i = _pipe_region(lines, i, blocks)
         else:
-            if line.strip():
+            if line.strip() and spaced:
+                # paragraphs apart by blank lines: lines that touch are one wrapped cell
+                run = [line.strip()]
+                while i + 1 < n and lines[i + 1].strip() and "|" not in lines[i + 1] and \
+                        not lines[i + 1].startswith("\t") and len(run) < 4:
+                    i += 1
+                    run.append(lines[i].strip())
+                blocks.append(Paragraph("\n".join(run)))
+            elif line.strip():
                 blocks.append(Paragraph(line.strip()))
             elif line:
                 blocks.append(Paragraph(""))  # a blank cell written as a space (HTML &nbsp;)
             i += 1
     return blocks
+
+
+def _blank_separated(lines: list[str]) -> bool:
+    """Cells written one per paragraph with blank lines between (a web page's table copied out)."""
+    body = [k for k, ln in enumerate(lines) if ln.strip() and "|" not in ln and not ln.startswith("\t")]
+    if len(body) < 12:
+        return False
+    apart = sum(1 for k in body if k + 1 < len(lines) and not lines[k + 1].strip())
+    return apart >= 0.75 * len(body)
 
 
 def _cell(s: str) -> str:
@@ -378,6 +448,14 @@ def _cell_per_line(region: list[str]) -> list[list[str]]:
     return rows
 
 
+def _header_tail(pending: list[str], cells: list[str]) -> bool:
+    """The last cells of a header row written over two lines (… | 三级指标 | / 目标值 |): a row of its own."""
+    from jixiao.corpus.layout import header_role
+
+    roles = [header_role(c) for c in cells if c]
+    return bool(roles) and all(r and r != "skip" for r in roles) and roles[-1] not in ("level1", "level2")
+
+
 def _pipe_rows(region: list[str]) -> list[list[str]]:
     """Rows of ``a | b | c``; a short line ending in a single '|' continues on the next line."""
     rows: list[list[str]] = []
@@ -397,7 +475,7 @@ def _pipe_rows(region: list[str]) -> list[list[str]]:
         filled = sum(1 for c in cells if c)
         # "产 出 指 标 (50分) |" or "绩效指标 | 一级 指标 |": a merged cell that goes on in the next line
         continues = s.endswith("|") and not s.endswith("||") and not s.endswith("| |") and (
-            filled == 1 or (filled == 2 and len(cells) == 2))
+            filled == 1 or (filled == 2 and len(cells) == 2)) and not _header_tail(pending, cells)
         if continues:
             pending = row
             continue

@@ -260,11 +260,19 @@ class WhooshStore:
 
     @classmethod
     def open(cls, index_dir: str, *, create: bool = False, writable: bool = False) -> "WhooshStore":
+        """Open the index without running anything from its files (see ``integrity``), checked for damage.
+
+        ``writable`` (ingest) checks every file against the manifest of the last commit (or reads
+        every record of an index without one), so a damaged index is refused before anything is added.
+        """
         from whoosh import index as windex
         from whoosh.filedb.filestore import FileStorage
 
+        from jixiao.index import integrity
+
+        integrity.harden_whoosh()
         d = str(index_dir)
-        if not windex.exists_in(d):
+        if not integrity.index_exists(d):  # from file names: whoosh's exists_in unpickles the schema
             if not create:
                 raise IndexError_(f"没有索引 no index at {d}; build it first with `jixiao ingest PATH...` "
                                   f"(or pass --index DIR / set JIXIAO_INDEX)")
@@ -272,49 +280,63 @@ class WhooshStore:
         cls._check_version(d)
         lock = None
         if writable:
-            lock = FileStorage(d).lock(INGEST_LOCK)
-            if not lock.acquire(False):
+            try:
+                lock = FileStorage(d).lock(INGEST_LOCK)
+                locked = lock.acquire(False)
+            except OSError as e:
+                raise IndexError_(f"索引不可写 cannot write to the index at {d}: {e.strerror or e} "
+                                  f"(a read-only folder? ingest into a folder you can write)") from None
+            if not locked:
                 raise IndexLockedError(f"另一个入库进程正在写入 another `jixiao ingest` is writing to {d}; "
                                        f"wait for it to finish and run again")
         try:
-            ix = windex.open_dir(d)
+            # the schema comes from code, never from the pickle in the TOC
+            ix = windex.open_dir(d, schema=build_schema())
+            checked = integrity.verify(d, ix, deep=True if writable else None)
             ix.reader().close()  # opens every segment: a damaged one fails here, not mid-search
-        except Exception as e:  # unpickling a schema of another version, truncated files …
+            if writable and not checked:
+                integrity.scan(d, ix)  # no manifest for this generation: read everything once
+                integrity.write_manifest(d, ix)
+        except Exception as e:  # a refused pickle, truncated files, a read-only folder …
             if lock:
                 lock.release()
-            if isinstance(e, (ImportError, AttributeError)):
-                raise SchemaVersionError(f"索引格式不兼容 the index at {d} was built by another jixiao version "
-                                         f"({type(e).__name__}: {e}); delete it and re-ingest") from None
-            raise IndexError_(f"无法打开索引 cannot open the index at {d}: {type(e).__name__}: {e}; "
-                              f"delete it and re-ingest") from None
+            if isinstance(e, JixiaoError):
+                raise
+            if isinstance(e, OSError) and writable:
+                raise IndexError_(f"索引不可写 cannot write to the index at {d}: {e.strerror or e}") from None
+            raise integrity.damaged(d, f"{type(e).__name__}: {str(e)[:160]}") from None
         return cls(d, ix, writable=writable, lock=lock)
 
     @staticmethod
     def _create(d: str) -> None:
-        from whoosh import index as windex
         from whoosh.filedb.filestore import FileStorage
+
+        from jixiao.index import integrity
 
         try:
             os.makedirs(d, exist_ok=True)
+            storage = FileStorage(d)
+            # create_index wipes an existing index's files: hold whoosh's write lock so a concurrent
+            # ingest that created it a moment ago is not clobbered.
+            lock = storage.lock("MAIN_WRITELOCK")
+            locked = lock.acquire(False)
         except OSError as e:
             raise IndexError_(f"无法创建索引目录 cannot create the index directory: {e.strerror or e}",
                               where=d) from None
-        storage = FileStorage(d)
-        # create_index wipes an existing index's files: hold whoosh's write lock so a concurrent
-        # ingest that created it a moment ago is not clobbered.
-        lock = storage.lock("MAIN_WRITELOCK")
-        if not lock.acquire(False):
+        if not locked:
             raise IndexLockedError(f"另一个入库进程正在创建索引 another process is creating the index at {d}")
         try:
-            if not windex.exists_in(d):
+            if not integrity.index_exists(d):
                 # checked under the lock: a concurrent creation leaves only lock files (and ours) here
-                ours = {"MAIN_WRITELOCK", INGEST_LOCK, VERSION_FILE}
+                ours = {"MAIN_WRITELOCK", INGEST_LOCK, VERSION_FILE, "jixiao-manifest.json"}
                 if any(not n.startswith(".") and n not in ours for n in os.listdir(d)):
                     raise IndexError_(f"目录非空 {d} is not empty and holds no jixiao index; choose an empty or new "
                                       f"directory for --index")
                 # the version first: a reader that sees the new index also sees its version
                 Path(d, VERSION_FILE).write_text(json.dumps({"schema_version": SCHEMA_VERSION}), encoding="utf-8")
-                storage.create_index(build_schema())
+                integrity.write_manifest(d, storage.create_index(build_schema()))
+        except OSError as e:
+            raise IndexError_(f"无法创建索引 cannot create the index: {e.strerror or e}", where=d) from None
         finally:
             lock.release()
 
@@ -426,8 +448,15 @@ class WhooshStore:
     def commit(self) -> None:
         """Make everything added so far durable and visible (atomic)."""
         if self._writer is not None:
+            from jixiao.index import integrity
+
             w, self._writer = self._writer, None
-            w.commit(mergetype=merge_tiered)
+            try:
+                w.commit(mergetype=merge_tiered)
+                integrity.write_manifest(self.index_dir, self.ix)
+            except OSError as e:  # disk full, folder gone read-only: the last committed generation stays
+                raise IndexError_(f"无法写入索引 cannot write to the index at {self.index_dir}: {e.strerror or e}; "
+                                  f"files since the last commit were not indexed") from None
         self._pending.clear()
         self._pending_shas.clear()
         self._released.clear()
@@ -722,7 +751,10 @@ class WhooshStore:
         words = list(dict.fromkeys(t for t, *_ in iter_terms(name, index=True)))
         if not words:
             return []
-        q = Q.And([Q.Or([Q.Term("text", w) for w in words]), Q.ConstantScoreQuery(Q.Term("kind", "indicator"), 0.0)])
+        # The name field alone: only indicator rows have one (no kind filter, which whoosh would expand to
+        # every indicator id per call), and a word of the value (购置节能环保设备) no longer makes an
+        # unrelated indicator (生态效益增长率) similar to 设备采购数量. 2× faster at 10,900 rows.
+        q = Q.Or([Q.Term("name", w) for w in words])
         res = self._get_searcher().search(q, limit=limit)
         out = []
         for h in res:

@@ -30,14 +30,16 @@ def typical_value(records: list) -> dict:
         if t is not None and _get(t, "kind") == "numeric" and _get(t, "value") is not None:
             op = _get(t, "op") or _get(t, "implied_op")
             numeric.append((op, _get(t, "unit") or "", float(_get(t, "value"))))
-    out: dict[str, Any] = {"count": len(records)}
+    out: dict[str, Any] = {"count": len(records),
+                           "years": sorted({y for y in (_get(r, "year") for r in records) if isinstance(y, int)})}
     if numeric:
         (op, unit), _ = Counter((o, u) for o, u, _ in numeric).most_common(1)[0]
         vals = [v for o, u, v in numeric if (o, u) == (op, unit)]
         # Counts (4次, 22件) and other whole-number targets: the median is one of the values (the
         # lower middle one), never 4.5次; rates and amounts keep the ordinary median.
         med = statistics.median_low(vals) if all(float(v).is_integer() for v in vals) else statistics.median(vals)
-        out.update({"median": med, "op": op, "unit": unit or None, "n_numeric": len(vals),
+        out.update({"median": med, "min": min(vals), "max": max(vals), "op": op, "unit": unit or None,
+                    "n_numeric": len(vals),
                     "typical": f"{'' if op == '=' else OP_SIGNS.get(op or '', '')}{med:g}{unit}", "kind": "median"})
         return out
     raws = Counter((_get(r, "value") or "").strip() for r in records)
@@ -202,3 +204,41 @@ def run_suggest(name: str, *, value: str | None = None, top: int = 3, fmt: str =
     elif hint:
         out.write(f"{hint}\n")
     return result
+
+
+def similar_in(store, name: str) -> tuple[list[dict], str | None]:
+    """``find_similar`` over an already open store (a server keeps one open): (summaries, hint)."""
+    if store is None:
+        return [], "没有索引 no index: run `jixiao ingest PATH...` to see similar past indicators"
+    try:
+        records = store.similar_indicators(name)
+    except JixiaoError as e:
+        return [], f"索引查询失败 index lookup failed ({e})"
+    if not records:
+        return [], "索引中没有相似指标 no similar past indicators in the index"
+    return summarize_for(name, records), None
+
+
+def suggest_result(name: str, *, value: str | None = None, top: int = 3, store=None, model=None,
+                   which: dict | None = None, taxonomy: str | None = None) -> dict:
+    """The data of ``jixiao suggest --format json`` for ``name``, with a loaded ``model`` (``which``: where
+    it came from, as ``resolve_model`` says) and an open ``store`` (None: no similar indicators), printing
+    nothing. A server calls it with what it loaded once."""
+    from jixiao.errors import QueryError
+    from jixiao.models.predict import labelled, resolve_model
+    from jixiao.pipeline.taxonomy import load_taxonomy
+
+    if not name or not name.strip():
+        raise QueryError("suggest needs an indicator name, e.g. `jixiao suggest 培训人次`")
+    tax = load_taxonomy()
+    version = taxonomy or tax.default_version
+    if model is None:
+        model, which = resolve_model()
+    pred = model.predict_categories([{"level3": name, "value": value}], top=12, min_p=0.0)[0]
+    res = labelled(pred, tax, version, name)
+    cats = [{"level1": res["level1"], "level2": res["level2"], "p": round(res["confidence"], 3)}]
+    cats += [{"level1": a["level1"], "level2": a["level2"], "p": round(a["p"], 3)} for a in res["alternatives"]]
+    similar, hint = similar_in(store, name)
+    return {"name": name, "value": value, "taxonomy": version, "categories": cats[:max(1, top)],
+            "similar": [{k: v for k, v in s.items() if k != "line"} for s in similar], "hint": hint,
+            "model": which or {"source": "bundled", "path": None}}

@@ -806,6 +806,9 @@ def _target_dict(tg: Target, span) -> dict:
 
 
 _CELL_MAX = 40
+# One line for ``jixiao extract``: a long 绩效指标 paragraph is a few thousand characters; beyond this
+# is a whole document on one line (extraction runs at about 60k characters/s and grows faster than linearly).
+MAX_LINE_CHARS = 100_000
 
 
 def extract_targets(text: str, *, name: str | None = None, level2: str | None = None, unit: str | None = None,

@@ -160,3 +160,19 @@ def test_oversized_text_file_is_refused_before_reading(tmp_path, monkeypatch):
     with pytest.raises(TooLargeError) as info:
         readers.read(big)
     assert "[R006]" in str(info.value) and "huge.txt" in str(info.value)
+
+
+def test_blank_separated_cells_keep_a_wrapped_cell_whole():
+    from jixiao.corpus.text import split_blocks
+
+    cells = ["一级指标", "二级指标", "三级指标", "指标值", "产出指标", "数量指标", "培训农村实\n用人才人数", "1200人次",
+             "质量指标", "培训考核合格率", "≥95%", "时效指标", "培训完成时限", "12月31日前"]
+    blocks = split_blocks("\n\n".join(cells) + "\n")
+    assert [b.text for b in blocks] == cells
+
+
+def test_lines_without_blank_lines_stay_apart():
+    from jixiao.corpus.text import split_blocks
+
+    lines = [f"第{k}行内容" for k in range(15)]
+    assert [b.text for b in split_blocks("\n".join(lines))] == lines
