@@ -674,9 +674,9 @@ class TantivyStore:
         words = list(dict.fromkeys(t for t, *_ in iter_terms(name, index=True)))
         if not words:
             return []
-        Occur, T = tantivy.Occur, tantivy.Query
-        q = T.boolean_query([(Occur.Must, T.boolean_query([(Occur.Should, self._word("text", w)) for w in words])),
-                             (Occur.Must, T.const_score_query(self._term("kind", "indicator"), 0.0))])
+        # the name field alone, as whoosh: only indicator rows have one, and a word of a row's value
+        # does not make an unrelated indicator similar
+        q = tantivy.Query.boolean_query([(tantivy.Occur.Should, self._word("name", w)) for w in words])
         s = self._get_searcher()
         out = []
         for score, addr in s.search(q, max(1, limit), count=False).hits[:limit]:
