@@ -503,7 +503,8 @@ def ingest(paths, index_dir, year, region, department, model_path, quiet, backen
               help="地区 region, any level (安徽 finds 安徽省淮北市濉溪县). 省/市/县 任一级。")
 @click.option("--level1", default=None, help="一级指标 first-level category.")
 @click.option("--level2", default=None, help="二级指标 second-level category.")
-@click.option("--kind", type=click.Choice(["indicator", "narrative"]), default=None, help="记录类型 record kind.")
+@click.option("--kind", type=click.Choice(["indicator", "narrative", "project"]), default=None,
+              help="记录类型 record kind: indicator rows, narrative targets, project goals and funds use.")
 @click.option("--min", "vmin", type=float, default=None,
               help="目标数值下限 minimum target number (95 for 95%, 10000 for 1万份).")
 @click.option("--max", "vmax", type=float, default=None, help="目标数值上限 maximum target number.")

@@ -371,8 +371,8 @@ def create_app(index_dir: str | None, *, model_path: str | None = None, allowed_
         for key in ("department", "region", "level1", "level2"):
             filters[key] = p.get(key, "").strip() or None
         kind = p.get("kind", "").strip() or None
-        if kind not in (None, "indicator", "narrative"):
-            return error(400, f"kind={kind!r}: use indicator or narrative")
+        if kind not in (None, "indicator", "narrative", "project"):
+            return error(400, f"kind={kind!r}: use indicator, narrative or project")
         filters["kind"] = kind
         q = p.get("q", "").strip() or "*"
         result = await guarded(bench.search, q, limit=20 if limit is None else limit, **filters)

@@ -35,7 +35,7 @@ EXPORT_COLUMNS = (
 )
 HIT_COLUMNS = tuple(name for name, _ in EXPORT_COLUMNS)
 FACET_NAMES = {"year": "年度", "level2": "二级指标", "department": "部门"}
-KIND_NAMES = {"indicator": "指标", "narrative": "叙述"}
+KIND_NAMES = {"indicator": "指标", "narrative": "叙述", "project": "项目目标"}
 UNKNOWN = "未知"
 
 
@@ -179,7 +179,7 @@ def _table_text(data: dict[str, Any], department: str | None, known: dict | None
                 + ([] if one_dept else [h.get("department")])
                 + [h.get("project") or h.get("heading") or "", h.get("level2"),
                    snippet_plain(h.get("snippet") or "") + _suspect_mark(h),
-                   h.get("value") if h.get("kind") == "indicator" else "(叙述)"] for h in hits]
+                   h.get("value") if h.get("kind") == "indicator" else f"({KIND_NAMES.get(h.get('kind'), '叙述')})"] for h in hits]
         # one department: its name is in the heading line, not repeated on every row
         print_table(rows, ["年度"] + ([] if one_dept else ["部门"]) + ["项目", "二级指标", "指标 / 目标", "指标值"],
                     file=buf, width=width)

@@ -40,6 +40,8 @@ SUSPECT_BELOW = 0.5  # contract §6: a row with read_confidence below this is su
 # whoosh fills a sortable numeric column with its largest value where a record has none
 _NO_YEAR = 2**31 - 1
 UNKNOWN = "未知"
+# What search finds: indicator rows, narrative targets, and each project's funds use and goals.
+SEARCHABLE = ("indicator", "narrative", "project")
 SNIPPET_CHARS = 120
 
 
@@ -128,17 +130,28 @@ def project_name(p) -> str | None:
     return project_display_name(p)
 
 
+def project_text(p) -> str:
+    """What a project states besides its rows: the use of its funds and its goals, one text."""
+    parts = [p.purpose or ""] + list(p.goals or [])
+    return "\n".join(dict.fromkeys(s.strip() for s in parts if s and s.strip()))
+
+
 def unpack_row(r: tuple) -> dict[str, Any]:
     """A row's stored tuple → its fields (``project`` is an ordinal into the document's project names).
 
     indicator: ("i", dockey, project ordinal, level1, level2, level3, description, value, target,
-    read_confidence, flags); narrative: ("n", dockey, heading, level1, level2, clause, target)
+    read_confidence, flags); narrative: ("n", dockey, heading, level1, level2, clause, target);
+    project: ("p", dockey, project ordinal, text) — the project's 资金用途 and 绩效目标, so that words a
+    project states only there (资金, 结转 …) are found too.
     """
     if r[0] == "i":
         _, dockey, proj, l1, l2, l3, desc, value, target, conf, flags = (tuple(r) + (1.0, []))[:11]
         return {"kind": "indicator", "dockey": dockey, "project_no": proj, "level1": l1, "level2": l2,
                 "level3": l3, "description": desc, "value": value, "target": target,
                 "read_confidence": conf, "flags": flags}
+    if r[0] == "p":
+        _, dockey, proj, text = r
+        return {"kind": "project", "dockey": dockey, "project_no": proj, "clause": text}
     _, dockey, heading, l1, l2, clause, target = r
     return {"kind": "narrative", "dockey": dockey, "heading": heading, "level1": l1, "level2": l2,
             "clause": clause, "target": target}
@@ -194,6 +207,10 @@ def records_for(doc: Document) -> list[dict[str, Any]]:
                                 "suspect": "1" if conf < SUSPECT_BELOW else None,
                                 "r": ("i", dockey, no, level1, level2, ind.level3, desc, ind.value,
                                       pack_target(ind.target), conf, list(getattr(ind, "flags", None) or []))}))
+        text = project_text(p)
+        if text:
+            recs.append(_clean({**common, "kind": "project", "text": text, "project": name,
+                                "r": ("p", dockey, no, text)}))
     n_narr = 0
     for s in doc.sections:
         for t in s.targets:
@@ -622,7 +639,7 @@ class WhooshStore:
         from whoosh import sorting
 
         pq = self.parse_query(query)
-        searchable = Q.Or([Q.Term("kind", "indicator"), Q.Term("kind", "narrative")])
+        searchable = Q.Or([Q.Term("kind", k) for k in SEARCHABLE])
         q = self.to_whoosh(pq.root, top_excluded=True)
         # rows only: a negation, year:/department: alone would also match document and blob records
         conds = self.filter_query(filters) + [searchable]
@@ -681,7 +698,7 @@ class WhooshStore:
         info = self._doc_info(f["dockey"])
         for k in ("path", "sha", "year", "region", "region_levels", "department"):
             f[k] = info.get(k)
-        if f["kind"] == "indicator":
+        if f["kind"] in ("indicator", "project"):
             names = info.get("project_names") or []
             no = f.pop("project_no")
             f["project"] = names[no] if isinstance(no, int) and 0 <= no < len(names) else None
@@ -702,7 +719,7 @@ class WhooshStore:
             hit["region_levels"] = f["region_levels"]
         if kind == "narrative":
             hit["heading"] = f.get("heading")
-        else:
+        elif kind == "indicator":
             hit["read_confidence"] = f.get("read_confidence", 1.0)
             hit["flags"] = f.get("flags") or []
         return hit

@@ -393,3 +393,14 @@ def test_ingest_warnings_name_their_files(tmp_path):
     (docs / "plain.txt").write_text("另一段说明文字。\n", encoding="utf-8")
     r = run("ingest", docs, "--index", index, "-q")
     assert "--warnings" in r.stdout and "W-NO-CONTENT" not in r.stdout  # without the flag: a hint, not the list
+
+
+def test_project_goals_and_funds_use_are_searchable(seed_index):
+    # 家具 is written only in the project's 资金用途 and 绩效目标, never in a row name or value
+    d = search(seed_index, "家具", "--kind", "project")
+    assert d["total"] == 1
+    h = d["hits"][0]
+    assert h["kind"] == "project" and h["project"] == "购置办公家具" and "办公家具" in h["text"]
+    assert h["level3"] is None and h["year"] == 2021
+    assert any(x["kind"] == "project" for x in search(seed_index, "家具")["hits"])
+    assert all(x["kind"] == "indicator" for x in search(seed_index, "家具", "--kind", "indicator")["hits"])

@@ -298,7 +298,7 @@ function renderHits(data, form, rerun) {
       el("td", { text: h.project || h.heading || "" }),
       el("td", { text: h.level2 || "" }),
       el("td", {}, snippetNode(h.snippet)),
-      el("td", { class: "num", text: h.kind === "indicator" ? (h.value || "") : "(叙述)" })));
+      el("td", { class: "num", text: h.kind === "indicator" ? (h.value || "") : (h.kind === "project" ? "(项目目标)" : "(叙述)") })));
   }
 }
 
