@@ -30,8 +30,8 @@ from typing import Any
 from jixiao.document import Document
 from jixiao.errors import IndexError_, IndexLockedError, JixiaoError, SchemaVersionError
 from jixiao.index.store import AddResult, SearchFilters, SearchResult
-from jixiao.index.whoosh_store import (FACETS, INGEST_LOCK, UNKNOWN, VERSION_FILE, WhooshStore, records_for,
-                                       unpack_target)
+from jixiao.index.whoosh_store import (FACETS, INGEST_LOCK, SEARCHABLE, UNKNOWN, VERSION_FILE, WhooshStore,
+                                       records_for, unpack_target)
 
 BACKEND = "tantivy"
 SCHEMA_VERSION = 2  # of this backend's layout, in the marker file beside the backend's name (2: name, suspect, region levels)
@@ -41,7 +41,6 @@ KEYWORDS = ("kind", "pathkey", "sha", "dockey", "region", "department", "level1"
 FAST_KEYWORDS = ("department", "level2")  # facets are terms aggregations over fast fields
 JSON_FIELDS = ("r", "info")
 TEXT_FIELDS = ("text", "name", "project")
-SEARCHABLE = ("indicator", "narrative")
 FACET_SIZE = 10_000  # distinct values per facet returned (the national corpus has ~3,000 counties)
 WRITER_HEAP = 256_000_000
 _NO_YEAR = -(2 ** 62)  # the aggregation's bucket for records without a year

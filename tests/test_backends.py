@@ -59,11 +59,12 @@ QUERIES = ["应急演练", "满意", "满意率", '"应急演练次数"', '"服�
            "vnum:[90 TO 100]", "project:应急", "*", "应急演练(", "演练 次数", '"演练次数"',
            # concepts, exclusions (one word, several words, a phrase), regions
            "满意度", "合格率", "及时率", "满意 -服务", "应急 -演练次数", '应急 -"演练次数"', "满意 NOT 服务对象",
-           "region:河北", "region:承德市 满意", "应急 -练次", "满意 -务对象满"]
+           "region:河北", "region:承德市 满意", "应急 -练次", "满意 -务对象满", "资金", "kind:project 资金"]
 FILTERS = [None, SearchFilters(year=2021), SearchFilters(year_from=2022), SearchFilters(department="教育"),
            SearchFilters(region="承德"), SearchFilters(level1="产出"), SearchFilters(level2="满意度"),
            SearchFilters(kind="narrative"), SearchFilters(vmin=90, vmax=100), SearchFilters(vmin=1000),
-           SearchFilters(region="河北"), SearchFilters(region="衡阳"), SearchFilters(confident=True)]
+           SearchFilters(region="河北"), SearchFilters(region="衡阳"), SearchFilters(confident=True),
+           SearchFilters(kind="project")]
 
 
 def answer(st, q, f):
