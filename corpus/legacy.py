@@ -98,7 +98,7 @@ def read_xls(data: bytes, path: str) -> RawDocument:
 def _xls_sheet_blocks(book, sheet) -> list[Block]:
     import xlrd
 
-    from jixiao.corpus.office import _cell_display
+    from jixiao.corpus.office import _cell_display, grid_blocks
 
     covered = set()
     for rlo, rhi, clo, chi in sheet.merged_cells:
@@ -128,19 +128,7 @@ def _xls_sheet_blocks(book, sheet) -> list[Block]:
             text = _cell_display(value, fmt)
             if text.strip():
                 values[r, c] = text
-    if not values:
-        return []
-    row_nos = sorted({r for r, _ in values})
-    col_nos = sorted({c for _, c in values})
-    if len(row_nos) * len(col_nos) > MAX_GRID_CELLS:
-        raise TooLargeError(f"工作表过大 sheet '{sheet.name}' spans {len(row_nos)} rows × {len(col_nos)} "
-                            f"columns (limit {MAX_GRID_CELLS:,} cells)")
-    rows = [[values.get((r, c), "") for c in col_nos] for r in row_nos]
-    blocks: list[Block] = []
-    while len(rows) > 1 and sum(1 for c in rows[0] if c) == 1:
-        blocks.append(Paragraph(next(c for c in rows.pop(0) if c)))
-    blocks.append(Table(rows, name=sheet.name))
-    return blocks
+    return grid_blocks(values, sheet.name)
 
 
 # ---------------------------------------------------------------- doc

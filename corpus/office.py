@@ -557,20 +557,28 @@ def _sheet_blocks(ws, fws) -> list[Block]:
             value = fws.cell(row=r, column=c).value  # a formula never calculated: show its text
         if value is not None and str(value).strip():
             values[r, c] = _cell_display(value, cell.number_format)
+    return grid_blocks(values, ws.title)
+
+
+def grid_blocks(values: dict[tuple[int, int], str], name: str) -> list[Block]:
+    """A sheet's non-empty cells ``{(row, col): text}`` → its blocks (.xlsx and .xls alike).
+
+    Only rows and columns holding a value: a stray cell at XFD1048576 must not make the grid
+    1M × 16k. Merged-away positions are simply absent from ``values``: they read "", per the
+    convention. Single-cell rows above the table (titles) become paragraphs.
+    """
     if not values:
         return []
-    # Only rows and columns holding a value: a stray cell at XFD1048576 must not make the grid
-    # 1M × 16k. Merged-away positions are simply absent from ``values``: they read "", per the convention.
     row_nos = sorted({r for r, _ in values})
     col_nos = sorted({c for _, c in values})
     if len(row_nos) * len(col_nos) > MAX_GRID_CELLS:
-        raise TooLargeError(f"工作表过大 sheet '{ws.title}' spans {len(row_nos)} rows × {len(col_nos)} columns "
+        raise TooLargeError(f"工作表过大 sheet '{name}' spans {len(row_nos)} rows × {len(col_nos)} columns "
                             f"(limit {MAX_GRID_CELLS:,} cells); a 绩效 table is far smaller")
     rows = [[values.get((r, c), "") for c in col_nos] for r in row_nos]
     blocks: list[Block] = []
     while len(rows) > 1 and sum(1 for c in rows[0] if c) == 1:
         blocks.append(Paragraph(next(c for c in rows.pop(0) if c)))
-    blocks.append(Table(rows, name=ws.title))
+    blocks.append(Table(rows, name=name))
     return blocks
 
 

@@ -220,18 +220,11 @@ class IndicatorClassifier(ClassifierMixin, BaseEstimator):
 @functools.lru_cache(maxsize=64)
 def _level1_mask(classes: tuple[str, ...], level1: str | None) -> np.ndarray | None:
     """Which of ``classes`` sit under a stated first level (in either framework); None when the
-    label is unknown or nothing would be left."""
-    if not level1 or not isinstance(level1, str):
-        return None
-    from jixiao.pipeline.taxonomy import load_taxonomy
+    label is unknown or nothing would be left (the rule is ``linear.level1_keep``'s)."""
+    from jixiao.models.linear import level1_keep
 
-    tax = load_taxonomy()
-    l1 = tax.canonical_level1(level1)
-    if l1 is None:
-        return None
-    mask = np.array([c in tax.categories and l1 in (tax.level1_of(c, "cz2020"), tax.level1_of(c, "cz2021"))
-                     for c in classes], dtype=bool)
-    return mask if mask.any() else None
+    keep = level1_keep(classes, level1)
+    return None if keep is None else np.array(keep, dtype=bool)
 
 
 @functools.lru_cache(maxsize=8)
