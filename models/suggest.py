@@ -138,7 +138,8 @@ def summarize_for(name: str, records: list, limit: int = 5) -> list[dict]:
         s["line"] = _line(name, s)
         out.append(s)
     for s in summarize_similar(records, limit=limit, query=name):
-        if not (same and s["count"] == 1 and clean_name(s["level3"])[0] == key):
+        # the group of exactly this name says nothing new when it holds the same rows as the summary
+        if not (same and clean_name(s["level3"])[0] == key and s["count"] in (1, len(same))):
             out.append(s)
     return out[:limit + 1]
 

@@ -367,3 +367,15 @@ def test_train_from_index_then_suggest_and_classify_use_it(tmp_path):
 def test_train_needs_an_output_unless_from_index(tmp_path, rows_file):
     r = run(["train", str(rows_file)])
     assert r.exit_code == 2 and "-o" in r.output
+
+
+def test_suggest_lists_the_drafted_name_once():
+    from jixiao.models.suggest import summarize_for
+
+    recs = [{"level3": "应急演练次数", "level2": "数量指标", "value": v,
+             "target": {"kind": "numeric", "value": n, "unit": "次"}} for v, n in (("3次", 3), ("4次", 4))]
+    recs.append({"level3": "地震监测设备巡检次数", "level2": "数量指标", "value": "4次",
+                 "target": {"kind": "numeric", "value": 4, "unit": "次"}})
+    out = summarize_for("应急演练次数", recs)
+    names = [s["level3"] for s in out]
+    assert names.count("应急演练次数") == 1 and out[0]["count"] == 2
