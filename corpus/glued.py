@@ -224,8 +224,9 @@ def _learned_ends(s: str, p: int, limit: int, probs) -> list[tuple[int, float]]:
     return out
 
 
-def _cells(s: str, p: int, cols: tuple[str, ...], limit: int, probs=None):
-    """Every way to read ``cols`` from ``p``: (end, score, cells)."""
+def _cells(s: str, p: int, cols: tuple[str, ...], limit: int, probs=None, name: str = ""):
+    """Every way to read ``cols`` from ``p``: (end, score, cells). ``name``: the row's name, which a
+    free-text target often repeats word for word (保障机关正常运转 | 保障机关正常运转)."""
     results = [(p, 0.0, {})]
     for col in cols:
         nxt = []
@@ -240,6 +241,8 @@ def _cells(s: str, p: int, cols: tuple[str, ...], limit: int, probs=None):
                     ends = ends + _learned_ends(s, q, limit, probs)
                 if col == "value" and "actual" in cols:
                     ends = ends + _repeated(s, q, limit)
+                if col == "value" and len(name) >= 2 and s.startswith(name, q):
+                    ends = ends + [(q + len(name), 2.4)]
                 if col == "actual" and "value" in cells:
                     for target in {_strip_op(cells["value"]), cells["value"]}:
                         if target and s.startswith(target, q):
@@ -327,15 +330,18 @@ def cut(segment: str, cols: tuple[str, ...], max_name: int = 60, model=None) -> 
                 best[j] = sc
                 back[j] = (i, GluedRow(segment[i:j], {}, unparsed=True))
         for j in range(i + 2, min(n, i + max_name) + 1):
-            if j >= n or not starts[j]:
+            if j >= n:
                 continue
             name = segment[i:j]
+            # a target that repeats its name can begin anywhere the name is written again
+            if not starts[j] and not (first == "value" and segment.startswith(name, j)):
+                continue
             ns = _name_score(name)
             if ns <= -6:
                 continue
             # the model's view of the row's two ends: the name ends at j, the next name starts at e
             edge = MODEL_WEIGHT * math.log(max(probs[0][j], 0.02)) if probs is not None else 0.0
-            for e, sc, cells in _cells(segment, j, cols, n, probs):
+            for e, sc, cells in _cells(segment, j, cols, n, probs, name):
                 # (trained on name-target-name text: with more columns the row's end is not such a gap)
                 tail = MODEL_WEIGHT * math.log(max(probs[1][e], 0.02)) \
                     if probs is not None and e < n and len(cols) == 1 else 0.0

@@ -531,3 +531,13 @@ def test_goal_rows_of_a_project_table(label_row, goals):
     doc = parse("项目名称 | 学生营养改善计划\n" + label_row + "\n一级指标 | 二级指标 | 三级指标 | 指标值\n"
                 "产出指标 | 数量指标 | 受益学生人数 | ≥15000人\n")
     assert doc.projects[0].goals == goals
+
+
+def test_glued_free_text_target_that_repeats_its_name():
+    # a free-text target often restates its name word for word; unrepeated text is no cut point
+    text = ("项目支出绩效目标表绩效指标一级指标二级指标三级指标指标值产出指标数量指标新建村级卫生室数量12座"
+            "质量指标维修设施正常使用维修设施正常使用效益指标社会效益指标保障群众就近就医保障群众就近就医"
+            "满意度指标服务对象满意度指标就诊群众满意度≥90%")
+    got = [(i.level3, i.value) for _, i in parse(text).indicators()]
+    assert got == [("新建村级卫生室数量", "12座"), ("维修设施正常使用", "维修设施正常使用"),
+                   ("保障群众就近就医", "保障群众就近就医"), ("就诊群众满意度", "≥90%")]
