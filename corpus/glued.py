@@ -224,6 +224,22 @@ def _learned_ends(s: str, p: int, limit: int, probs) -> list[tuple[int, float]]:
     return out
 
 
+def _echo_ends(s: str, q: int, limit: int, name: str) -> list[tuple[int, float]]:
+    """A short free-text target that restates its name in other words (可持续性服务 | 可持续服务): it
+    begins like the name and ends like it (two characters each), or shares three leading characters
+    and ends where the text does."""
+    out = []
+    long_head = s.startswith(name[:3], q)
+    for e in range(q + 3, min(limit, q + len(name) + 6) + 1):
+        if not _HAN.match(s[e - 1]):  # no digits, signs or punctuation: a phrase, not a sentence
+            break
+        if s[e - 2:e] == name[-2:]:
+            out.append((e, 1.6))
+        elif e == limit and long_head:
+            out.append((e, 1.0))
+    return out
+
+
 def _cells(s: str, p: int, cols: tuple[str, ...], limit: int, probs=None, name: str = ""):
     """Every way to read ``cols`` from ``p``: (end, score, cells). ``name``: the row's name, which a
     free-text target often repeats word for word (保障机关正常运转 | 保障机关正常运转)."""
@@ -243,6 +259,8 @@ def _cells(s: str, p: int, cols: tuple[str, ...], limit: int, probs=None, name: 
                     ends = ends + _repeated(s, q, limit)
                 if col == "value" and len(name) >= 2 and s.startswith(name, q):
                     ends = ends + [(q + len(name), 2.4)]
+                elif col == "value" and len(name) >= 4 and s.startswith(name[:2], q):
+                    ends = ends + _echo_ends(s, q, limit, name)
                 if col == "actual" and "value" in cells:
                     for target in {_strip_op(cells["value"]), cells["value"]}:
                         if target and s.startswith(target, q):
@@ -334,7 +352,8 @@ def cut(segment: str, cols: tuple[str, ...], max_name: int = 60, model=None) -> 
                 continue
             name = segment[i:j]
             # a target that repeats its name can begin anywhere the name is written again
-            if not starts[j] and not (first == "value" and segment.startswith(name, j)):
+            if not starts[j] and not (first == "value" and (segment.startswith(name, j) or (
+                    j - i >= 4 and segment.startswith(name[:2], j)))):
                 continue
             ns = _name_score(name)
             if ns <= -6:
