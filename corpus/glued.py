@@ -44,6 +44,7 @@ _QUAL_RE = re.compile(rf"(?:{_ADV})(?:{_VERB})")
 _AFTER = re.compile(r"(?:及以上|以上|以下|以内|左右|百分比)")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _DIGIT = re.compile(r"\d")
+_BARE_IN = re.compile(r"(?<=[\u4e00-\u9fff])\d+(?:\.\d+)?(?=[\u4e00-\u9fff])")
 
 # column sets tried when the header is lost, in the order real forms use them
 SCHEMAS = (("value",), ("value", "actual"), ("value", "actual", "weight", "score"),
@@ -312,6 +313,11 @@ def _name_score(name: str) -> float:
     if name[0] in "年月日底前内后":
         sc -= 1.5
     sc -= 0.8 * len(re.findall(r"\d+", name))
+    # a bare number between two words, no unit after it (差旅费470培训费): most often a value cut
+    # into the name, rarely part of it (第3季度, 12345热线 are names that pay this)
+    for m in _BARE_IN.finditer(name):
+        if not _UNIT_RE.match(name, m.end()):
+            sc -= 1.0
     if len(name) > 40:
         sc -= (len(name) - 40) * 0.1
     return sc

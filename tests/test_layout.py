@@ -541,3 +541,11 @@ def test_glued_free_text_target_that_repeats_its_name():
     got = [(i.level3, i.value) for _, i in parse(text).indicators()]
     assert got == [("新建村级卫生室数量", "12座"), ("维修设施正常使用", "维修设施正常使用"),
                    ("保障群众就近就医", "保障群众就近就医"), ("就诊群众满意度", "≥90%")]
+
+
+def test_glued_bare_numbers_end_their_rows():
+    # a bare count glued between two names belongs to the first, not inside one long name
+    text = ("项目支出绩效目标表绩效指标一级指标二级指标三级指标指标值产出指标数量指标开展专项检查行动12"
+            "组织业务骨干培训3质量指标设备安装合格率100%")
+    got = [(i.level3, i.value) for _, i in parse(text).indicators()]
+    assert got == [("开展专项检查行动", "12"), ("组织业务骨干培训", "3"), ("设备安装合格率", "100%")]
