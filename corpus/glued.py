@@ -312,6 +312,10 @@ def _name_score(name: str) -> float:
         sc -= 0.5
     if name[0] in "年月日底前内后":
         sc -= 1.5
+    if _AFTER.match(name):  # 及以上, 百分比 close the value before, they do not open a name
+        sc -= 3
+    if len(name) >= 4 and name[-2:] == name[-4:-2]:  # 改善程度程度: the value's first word glued on
+        sc -= 1.5
     sc -= 0.8 * len(re.findall(r"\d+", name))
     # a bare number between two words, no unit after it (差旅费470培训费): most often a value cut
     # into the name, rarely part of it (第3季度, 12345热线 are names that pay this)

@@ -549,3 +549,16 @@ def test_glued_bare_numbers_end_their_rows():
             "组织业务骨干培训3质量指标设备安装合格率100%")
     got = [(i.level3, i.value) for _, i in parse(text).indicators()]
     assert got == [("开展专项检查行动", "12"), ("组织业务骨干培训", "3"), ("设备安装合格率", "100%")]
+
+
+
+def test_glued_value_suffix_and_repeated_word_stay_with_the_value():
+    # 及以上 closes a value (it opens no name); a name does not end with its value's first word twice
+    from jixiao.corpus.cutpoints import default_model
+    from jixiao.corpus.glued import cut
+
+    _, rows = cut("参加技能鉴定人数80%及以上提高农户种植技术水平基本提高资金拨付及时程度程度较高", ("value",),
+                  model=default_model())
+    assert [(r.name, r.cells) for r in rows] == [("参加技能鉴定人数", {"value": "80%及以上"}),
+                                                 ("提高农户种植技术水平", {"value": "基本提高"}),
+                                                 ("资金拨付及时程度", {"value": "程度较高"})]
