@@ -43,6 +43,20 @@ _OCR = re.compile(r"\d\$|\$\d|^[工》S]\d|\d\s*\^|\^\s*\d|^2[5-9]\d(?:%|$)")
 _PLACEHOLDER = re.compile(r"[*＊]{2}")
 
 
+def _inner_phrase(name: str) -> bool:
+    """A qualitative target of four or more characters inside a glued name, words on both sides
+    (水生态环境持续改善化学需氧量…): two rows run together, not one name."""
+    from jixiao.corpus.glued import _QUAL
+
+    for w in _QUAL:
+        if len(w) < 4:
+            break
+        k = name.find(w, 2)
+        if k >= 2 and len(_HAN.findall(name[k + len(w):])) >= 3:
+            return True
+    return False
+
+
 def assess(ind: Indicator, *, labels=None, value_column: bool = True, header_role=None) -> None:
     """Set ``ind.read_confidence`` and add to ``ind.flags`` (keeping the reader's own flags)."""
     flags = list(dict.fromkeys(ind.flags))
@@ -58,6 +72,8 @@ def assess(ind: Indicator, *, labels=None, value_column: bool = True, header_rol
     if name and _TAIL_VALUE.search(name) and not _PLACEHOLDER.search(name[-8:]) and "no-name" not in flags:
         flags.append("fused-value")
     if _INNER_VALUE.search(re.sub(r"[（(][^)）]*[)）]", "", name)) and "fused-value" not in flags:
+        flags.append("fused-value")
+    if "glued" in flags and "fused-value" not in flags and _inner_phrase(name):
         flags.append("fused-value")
     if labels and han >= 6 and "header-word" not in flags:
         for cut in range(4, min(len(name) - 2, 10) + 1):

@@ -143,6 +143,18 @@ def test_garbage_rows_are_suspect(name, value, flag):
     assert ind.read_confidence < 0.5 and ind.suspect
 
 
+def test_glued_name_with_a_qualitative_target_inside_is_suspect():
+    from jixiao.corpus.confidence import assess
+
+    # two glued rows read as one: a target phrase with words on both sides of it in the name
+    ind = Indicator(level3="河道水环境质量明显改善周边耕地灌溉面积", value="≥500亩", flags=["glued"])
+    assess(ind, labels=shared_labels())
+    assert "fused-value" in ind.flags and ind.suspect
+    ind = Indicator(level3="按时完成任务比例", value="100%", flags=["glued"])  # a phrase that opens a name
+    assess(ind, labels=shared_labels())
+    assert ind.flags == ["glued"] and not ind.suspect
+
+
 def test_score_digits_left_on_a_value_lower_confidence():
     ind = _assess("服务对象满意度", "0100%")
     assert "score-digits" in ind.flags and ind.read_confidence < 0.7
