@@ -163,7 +163,7 @@ def cli():
 # ---------------------------------------------------------------- parse
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, required=True, type=InputPath(exists=True))
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "json", "table"]), default="jsonl",
               show_default=True, help="输出格式 output format.")
 @metadata_options
@@ -393,7 +393,7 @@ def suggest(name, value, top, fmt, index_dir, taxonomy, model_path):
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, type=InputPath(exists=True))
 @click.option("-o", "--output", "out_path", default=None, type=click.Path(dir_okay=False),
               help="模型文件 where to write the model (.npz; with --from-index default: beside the index).")
 @click.option("--from-index", is_flag=True,
@@ -430,7 +430,7 @@ def train(paths, out_path, from_index, index_dir, no_bundled):
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, required=True, type=InputPath(exists=True))
 @taxonomy_option
 @model_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
@@ -453,7 +453,7 @@ def evaluate(paths, taxonomy, model_path, fmt):
 # ---------------------------------------------------------------- ingest / search / compare
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, required=True, type=InputPath(exists=True))
 @index_option
 @metadata_options
 @model_option
@@ -593,7 +593,7 @@ def compare(department, year_from, year_to, index_dir, fmt, out_path):
 # ---------------------------------------------------------------- check / serve (the drafting uses)
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, required=True, type=InputPath(exists=True))
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
               help="输出格式 output format (json: one object for one file, an array for several).")
 @index_option
@@ -643,10 +643,6 @@ def serve(host, port, index_dir):
 
 for _command in [cli, *cli.commands.values()]:
     _command.context_class = Context  # bilingual help wraps inside the terminal
-    for _param in _command.params:
-        # every existing-path argument, whoever declared it, says "no such file" in both languages
-        if type(_param.type) is click.Path and _param.type.exists:
-            _param.type.__class__ = InputPath
 
 
 def main() -> None:

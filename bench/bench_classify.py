@@ -1,7 +1,7 @@
 """Classifier speed: single-phrase ``suggest`` latency in-process and bulk rows/s, against a plain
 character TF-IDF + logistic-regression baseline measured in the same run. Prints figures; not a test.
 
-    /work/venv/bin/python bench/bench_classify.py [--rows 20000] [--calls 500]
+    python bench/bench_classify.py [--rows 20000] [--calls 500]
 """
 
 from __future__ import annotations

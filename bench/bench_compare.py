@@ -6,7 +6,7 @@ a fifth of the values move and a tenth of the indicator names gain a qualifier. 
 several runs for ``compare_documents`` (segmenter already loaded) and for a naive matcher that pairs
 equal names only, plus how many true pairs each one recovers. Run:
 
-    /work/venv/bin/python bench/bench_compare.py [--projects 100] [--runs 5]
+    python bench/bench_compare.py [--projects 100] [--runs 5]
 """
 
 from __future__ import annotations

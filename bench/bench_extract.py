@@ -3,7 +3,7 @@
 
 Speeds are medians of 3 runs; ratios are against cn2an measured in the same run.
 
-    /work/venv/bin/python bench/bench_extract.py [--lines 50000]
+    python bench/bench_extract.py [--lines 50000]
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ and "enrich ×" adds value extraction (``Parser(classify=False)``). Linearity: o
 1, 4, 16 and 64 copies of the seed's project tables; time per MB must stay flat, as must peak
 memory per MB of input (tracemalloc).
 
-    /work/venv/bin/python bench/bench_parse.py [--docs 200] [--repeat 5]
+    python bench/bench_parse.py [--docs 200] [--repeat 5]
 """
 
 from __future__ import annotations

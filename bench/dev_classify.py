@@ -8,7 +8,7 @@ value), and a model trained on the bundled curated/taxonomy rows only (no docume
 ``--with-seed`` holds the seed document out as one more file. Needs ../shared (skips otherwise).
 Not a test; prints figures.
 
-    /work/venv/bin/python bench/dev_classify.py [--with-seed] [--param C=8 --param value_weight=0.7 ...]
+    python bench/dev_classify.py [--with-seed] [--param C=8 --param value_weight=0.7 ...]
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Data: the 湘潭 雾炮车 2023/2024 pair in ../shared/corpus/dev (a real cross-
 value formats drift), read from gold.jsonl rows (names, categories, values, targets), plus the name
 drifts the issue quotes. Run:
 
-    /work/venv/bin/python bench/dev_match.py
+    python bench/dev_match.py
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ than one line on stderr for one bad input, or (crafted index) a marker file the 
 It uses the ``jixiao`` importable by the Python that runs it, so the same script measures two
 checkouts::
 
-    /work/venv-main/bin/python bench/fuzz_heavy.py           # before
+    /path/to/other-venv/bin/python bench/fuzz_heavy.py      # before (a venv with the older checkout)
     python bench/fuzz_heavy.py                               # after (this checkout's venv)
     python bench/fuzz_heavy.py --mutations 50 --quick        # a short look
 

@@ -216,3 +216,14 @@ def test_a_missing_path_is_one_bilingual_line_for_every_command(tmp_path, comman
 
 def test_path_commands_are_covered():
     assert {c for c, _ in _path_arguments()} >= {"parse", "ingest", "train", "evaluate"}
+
+
+def test_every_existing_path_argument_says_missing_in_both_languages():
+    import click
+
+    from jixiao.cli import InputPath
+
+    for name, cmd in cli.commands.items():
+        for p in cmd.params:
+            if isinstance(p.type, click.Path) and p.type.exists:
+                assert isinstance(p.type, InputPath), f"{name} {p.name}: use InputPath(exists=True)"
