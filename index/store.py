@@ -12,6 +12,7 @@ Query syntax, concepts, field weights and region terms are backend-neutral (``in
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Protocol
@@ -51,6 +52,67 @@ class SearchResult:
 class AddResult:
     status: str  # added|replaced|skipped|duplicate (the content is indexed under another path)
     records: int = 0
+
+
+class PathBookkeeping:
+    """What both engines share about which path holds which content while a writer is open.
+
+    An engine keeps ``_pending`` (path → sha, or None once deleted, in the open writer),
+    ``_pending_shas`` (sha → path) and ``_released`` (committed shas whose holder goes with the
+    next commit), and implements ``_held(key)`` (the sha the path will hold once committed),
+    ``_sha_indexed(sha)`` (committed anywhere) and ``_delete_path(key)`` (in the open writer).
+    """
+
+    def status_of(self, path: str, sha256: str) -> str:
+        """What adding a file with this content would do: ``added``, ``replaced`` or ``skipped``.
+
+        ``duplicate`` (skipped too) when the content is indexed under another path: one document per
+        content. Adding a duplicate drops what its own path held before (see ``discard``). The other
+        copy may change or go later in the same batch, so a caller re-checks duplicates after committing.
+        """
+        key = os.path.abspath(path)
+        held = self._held(key)
+        if held == sha256:
+            return "skipped"
+        if self._held_elsewhere(key, sha256):
+            return "duplicate"
+        return "replaced" if held is not None else "added"
+
+    def _held_elsewhere(self, key: str, sha256: str) -> bool:
+        other = self._pending_shas.get(sha256)
+        if other is not None:
+            return other != key
+        if sha256 in self._released:  # its committed holder goes with this commit
+            return False
+        return self._sha_indexed(sha256)
+
+    def _forget(self, key: str, held: str | None) -> None:
+        """Bookkeeping for deleting ``key``'s records (which held ``held``) in the open writer."""
+        if held is not None:
+            if self._pending_shas.get(held) == key:
+                del self._pending_shas[held]
+            self._released.add(held)
+
+    def discard(self, path: str) -> bool:
+        """Delete the records of ``path`` (in the open writer); False when it has none."""
+        key = os.path.abspath(path)
+        held = self._held(key)
+        if held is None:
+            return False
+        self._delete_path(key)
+        self._forget(key, held)
+        self._pending[key] = None
+        return True
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        # Any exception, Ctrl-C included, drops uncommitted writes: it may have struck inside an
+        # engine's add_document, and committing that half-updated writer corrupts the index.
+        if exc_type is not None:
+            self.cancel()
+        self.close()
 
 
 class Store(Protocol):

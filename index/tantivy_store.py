@@ -29,7 +29,7 @@ from typing import Any
 
 from jixiao.document import Document
 from jixiao.errors import IndexError_, IndexLockedError, JixiaoError, SchemaVersionError
-from jixiao.index.store import AddResult, SearchFilters, SearchResult
+from jixiao.index.store import AddResult, PathBookkeeping, SearchFilters, SearchResult
 from jixiao.index.whoosh_store import (FACETS, INGEST_LOCK, SEARCHABLE, UNKNOWN, VERSION_FILE, WhooshStore,
                                        records_for, unpack_target)
 
@@ -146,7 +146,7 @@ def _reads_index(method):
     return wrapper
 
 
-class TantivyStore:
+class TantivyStore(PathBookkeeping):
     """``Store`` over a tantivy index directory. Use ``TantivyStore.open`` (or ``open_store``).
 
     A writable store holds the ingest lock until ``close()``; one tantivy writer takes every write
@@ -251,48 +251,20 @@ class TantivyStore:
                                        f"({e}); wait for it to finish and run again") from None
         return self._writer
 
-    @_reads_index
-    def status_of(self, path: str, sha256: str) -> str:
-        """``added``, ``replaced``, ``skipped`` or ``duplicate``, as ``WhooshStore.status_of``."""
-        key = os.path.abspath(path)
-        held = self._held(key)
-        if held == sha256:
-            return "skipped"
-        if self._held_elsewhere(key, sha256):
-            return "duplicate"
-        return "replaced" if held is not None else "added"
+    status_of = _reads_index(PathBookkeeping.status_of)
+    discard = _reads_index(PathBookkeeping.discard)
+
+    def _sha_indexed(self, sha256: str) -> bool:
+        return bool(self._find(kind="document", sha=sha256, limit=1))
+
+    def _delete_path(self, key: str) -> None:
+        self._get_writer().delete_documents_by_term("pathkey", key)
 
     def _held(self, key: str) -> str | None:
         if key in self._pending:
             return self._pending[key]
         docs = self._find(kind="document", pathkey=key, limit=1)
         return docs[0].get_first("sha") if docs else None
-
-    def _held_elsewhere(self, key: str, sha256: str) -> bool:
-        other = self._pending_shas.get(sha256)
-        if other is not None:
-            return other != key
-        if sha256 in self._released:
-            return False
-        return bool(self._find(kind="document", sha=sha256, limit=1))
-
-    def _forget(self, key: str, held: str | None) -> None:
-        if held is not None:
-            if self._pending_shas.get(held) == key:
-                del self._pending_shas[held]
-            self._released.add(held)
-
-    @_reads_index
-    def discard(self, path: str) -> bool:
-        """Delete the records of ``path`` (in the open writer); False when it has none."""
-        key = os.path.abspath(path)
-        held = self._held(key)
-        if held is None:
-            return False
-        self._get_writer().delete_documents_by_term("pathkey", key)
-        self._forget(key, held)
-        self._pending[key] = None
-        return True
 
     def add_document(self, doc: Document, commit: bool = True, *, status: str | None = None,
                      prepared: list[dict[str, Any]] | None = None) -> AddResult:
@@ -356,14 +328,6 @@ class TantivyStore:
             if self._lock is not None:
                 lock, self._lock = self._lock, None
                 lock.release()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, exc_type, exc, tb):
-        if exc_type is not None:
-            self.cancel()
-        self.close()
 
     # ------------------------------------------------------------ reading
 

@@ -25,7 +25,7 @@ from typing import Any
 
 from jixiao.document import Document, Target
 from jixiao.errors import IndexError_, IndexLockedError, JixiaoError, SchemaVersionError
-from jixiao.index.store import AddResult, SearchFilters, SearchResult
+from jixiao.index.store import AddResult, PathBookkeeping, SearchFilters, SearchResult
 
 SCHEMA_VERSION = 5  # 5: name field, region levels, read confidence (per row), t2s-folded terms
 MERGE_FACTOR = 8  # segments of one size tier before they are merged (keeps their number logarithmic)
@@ -252,7 +252,7 @@ def _reads_index(method):
     return wrapper
 
 
-class WhooshStore:
+class WhooshStore(PathBookkeeping):
     """``Store`` over a whoosh index directory. Use ``WhooshStore.open`` (or ``open_store``).
 
     A writable store holds the ingest lock until ``close()``; writes go to one writer that is
@@ -383,21 +383,14 @@ class WhooshStore:
                                        f"wait for it to finish and run again") from None
         return self._writer
 
-    @_reads_index
-    def status_of(self, path: str, sha256: str) -> str:
-        """What adding a file with this content would do: ``added``, ``replaced`` or ``skipped``.
+    status_of = _reads_index(PathBookkeeping.status_of)
+    discard = _reads_index(PathBookkeeping.discard)
 
-        ``duplicate`` (skipped too) when the content is indexed under another path: one document per
-        content. Adding a duplicate drops what its own path held before (see ``discard``). The other
-        copy may change or go later in the same batch, so a caller re-checks duplicates after committing.
-        """
-        key = os.path.abspath(path)
-        held = self._held(key)
-        if held == sha256:
-            return "skipped"
-        if self._held_elsewhere(key, sha256):
-            return "duplicate"
-        return "replaced" if held is not None else "added"
+    def _sha_indexed(self, sha256: str) -> bool:
+        return self._get_searcher().document(kind="document", sha=sha256) is not None
+
+    def _delete_path(self, key: str) -> None:
+        self._get_writer().delete_by_term("pathkey", key)
 
     def _held(self, key: str) -> str | None:
         """The sha the path will hold once the writer commits (None: no records)."""
@@ -405,33 +398,6 @@ class WhooshStore:
             return self._pending[key]
         old = self._get_searcher().document(kind="document", pathkey=key)
         return old.get("sha") if old is not None else None
-
-    def _held_elsewhere(self, key: str, sha256: str) -> bool:
-        other = self._pending_shas.get(sha256)
-        if other is not None:
-            return other != key
-        if sha256 in self._released:  # its committed holder goes with this commit
-            return False
-        return self._get_searcher().document(kind="document", sha=sha256) is not None
-
-    def _forget(self, key: str, held: str | None) -> None:
-        """Bookkeeping for deleting ``key``'s records (which held ``held``) in the open writer."""
-        if held is not None:
-            if self._pending_shas.get(held) == key:
-                del self._pending_shas[held]
-            self._released.add(held)
-
-    @_reads_index
-    def discard(self, path: str) -> bool:
-        """Delete the records of ``path`` (in the open writer); False when it has none."""
-        key = os.path.abspath(path)
-        held = self._held(key)
-        if held is None:
-            return False
-        self._get_writer().delete_by_term("pathkey", key)
-        self._forget(key, held)
-        self._pending[key] = None
-        return True
 
     def add_document(self, doc: Document, commit: bool = True, *, status: str | None = None) -> AddResult:
         """Index one enriched Document; same sha256 → skipped; same path with new content → replaced.
@@ -496,16 +462,6 @@ class WhooshStore:
             if self._lock is not None:
                 lock, self._lock = self._lock, None
                 lock.release()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, exc_type, exc, tb):
-        # Any exception, Ctrl-C included, drops uncommitted writes: it may have struck inside a
-        # whoosh add_document, and committing that half-updated writer corrupts the index.
-        if exc_type is not None:
-            self.cancel()
-        self.close()
 
     # ------------------------------------------------------------ reading
 
