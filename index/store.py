@@ -60,7 +60,8 @@ class PathBookkeeping:
     An engine keeps ``_pending`` (path → sha, or None once deleted, in the open writer),
     ``_pending_shas`` (sha → path) and ``_released`` (committed shas whose holder goes with the
     next commit), and implements ``_held(key)`` (the sha the path will hold once committed),
-    ``_sha_indexed(sha)`` (committed anywhere) and ``_delete_path(key)`` (in the open writer).
+    ``_sha_indexed(sha)`` (committed anywhere), ``_delete_path(key)`` (in the open writer) and
+    ``_doc_records()`` (the stored document summaries).
     """
 
     def status_of(self, path: str, sha256: str) -> str:
@@ -103,6 +104,17 @@ class PathBookkeeping:
         self._forget(key, held)
         self._pending[key] = None
         return True
+
+    def departments(self) -> dict[str, list[int]]:
+        """Every department in the index with the years it has documents for (from ``_doc_records``)."""
+        out: dict[str, set[int]] = {}
+        for rec in self._doc_records():
+            dept = rec.get("department")
+            if dept:
+                years = out.setdefault(dept, set())
+                if rec.get("year") is not None:
+                    years.add(rec["year"])
+        return {d: sorted(y) for d, y in sorted(out.items())}
 
     def __enter__(self):
         return self

@@ -617,16 +617,7 @@ class TantivyStore(PathBookkeeping):
                 docs.append(Document.from_dict(json.loads(data)))
         return docs
 
-    @_reads_index
-    def departments(self) -> dict[str, list[int]]:
-        out: dict[str, set[int]] = {}
-        for rec in self._doc_records():
-            dept = rec.get("department")
-            if dept:
-                years = out.setdefault(dept, set())
-                if rec.get("year") is not None:
-                    years.add(rec["year"])
-        return {d: sorted(y) for d, y in sorted(out.items())}
+    departments = _reads_index(PathBookkeeping.departments)
 
     @_reads_index
     def similar_indicators(self, name: str, limit: int = 50) -> list[dict[str, Any]]:
